@@ -1,0 +1,54 @@
+# driftd: build, demo, test, benchmarks. Everything a fresh machine needs is installed from here.
+SWIFT      ?= swift
+CONFIG     ?= release
+BUILD_ARGS := -c $(CONFIG) -Xswiftc -enable-testing
+VENV       := .venv
+PYTHON     := $(VENV)/bin/python
+BIN_DIR     = $(shell $(SWIFT) build $(BUILD_ARGS) --show-bin-path)
+OUT        := out
+
+.PHONY: all build demo test venv fixtures samples bench check-rules clean
+
+all: build
+
+build:
+	$(SWIFT) build $(BUILD_ARGS) --product driftd
+
+$(PYTHON): scripts/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
+	touch $(PYTHON)
+
+venv: $(PYTHON)
+
+## demo: replay the bundled sample streams and print what drifted where.
+demo: build
+	@mkdir -p $(OUT)
+	@echo "== driftd check rules/*.json"
+	@$(BIN_DIR)/driftd check rules/taxi-duration.json rules/churn.json rules/taxi-hourly.json && echo "all rule files valid"
+	@for rule in taxi-duration churn taxi-hourly; do \
+		echo; echo "== driftd replay rules/$$rule.json --report $(OUT)/$$rule.json"; \
+		$(BIN_DIR)/driftd replay rules/$$rule.json --report $(OUT)/$$rule.json || exit 1; \
+	done
+
+## test: the whole suite (Swift tests, then the rule schema check against the examples).
+test: venv
+	$(SWIFT) build $(BUILD_ARGS) --build-tests
+	DRIFTD_BINARY=$(BIN_DIR)/driftd DRIFTD_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(BUILD_ARGS) --skip-build
+	$(PYTHON) scripts/check_rules_schema.py
+
+## fixtures: regenerate the reference values from numpy/scipy/scikit-learn (committed).
+fixtures: venv
+	for script in scripts/fixtures/gen_*.py; do $(PYTHON) $$script || exit 1; done
+
+## samples: regenerate the sample streams (committed; deterministic).
+samples: venv
+	$(PYTHON) sample-streams/generate.py
+
+## bench: hot paths side by side with the references; figures go to BENCHMARKS.md by hand.
+bench: venv
+	$(SWIFT) build -c release --product driftd-bench
+	$(PYTHON) Benchmarks/run.py --bench-binary $$($(SWIFT) build -c release --show-bin-path)/driftd-bench
+
+clean:
+	rm -rf .build $(OUT)

@@ -1,0 +1,56 @@
+/// An alert of CONTRACT.md §6, as it appears in the report and goes to the sinks.
+public struct Alert: Sendable, Equatable {
+    /// The alert kinds and their fixed severities.
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        case dataDrift = "data_drift"
+        case predictionDrift = "prediction_drift"
+        case conceptDrift = "concept_drift"
+        case dataQuality = "data_quality"
+        case ingestErrors = "ingest_errors"
+        case retrainAttemptFailed = "retrain_attempt_failed"
+        case performanceDegraded = "performance_degraded"
+        case streamStalled = "stream_stalled"
+        case retrainExhausted = "retrain_exhausted"
+        case retrainStarted = "retrain_started"
+        case modelPromoted = "model_promoted"
+
+        public var severity: Severity {
+            switch self {
+            case .dataDrift, .predictionDrift, .conceptDrift, .dataQuality, .ingestErrors, .retrainAttemptFailed: .warning
+            case .performanceDegraded, .streamStalled, .retrainExhausted: .critical
+            case .retrainStarted, .modelPromoted: .info
+            }
+        }
+    }
+
+    /// Severity, with the syslog priority journald uses.
+    public enum Severity: String, Sendable, Equatable {
+        case info, warning, critical
+
+        public var syslogPriority: Int {
+            switch self {
+            case .info: 6
+            case .warning: 4
+            case .critical: 2
+            }
+        }
+    }
+
+    public var monitor: String
+    public var kind: Kind
+    public var window: Int?
+    public var feature: String?
+    public var method: String?
+    /// Performance alerts: the metric, and which bound it crossed ("min" or "max").
+    public var metric: String?
+    public var bound: String?
+    public var value: Double?
+    public var threshold: Double?
+    /// Concept drift: the detector and where it fired.
+    public var detector: String?
+    public var record: Int?
+    /// A sentence for people ("taxi-duration: trip_distance drifted, PSI 0.31 ≥ 0.2 in window 12").
+    public var message: String
+
+    public var severity: Severity { kind.severity }
+}

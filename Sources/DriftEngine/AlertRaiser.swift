@@ -1,0 +1,65 @@
+public import DriftRules
+import Foundation
+
+/// Turns a window's findings into alerts (CONTRACT.md §6): one per drifted test, one per metric
+/// outside its bound.
+public enum AlertRaiser {
+    public static func alerts(for window: WindowResult, rule: MonitorRule) -> [Alert] {
+        var alerts: [Alert] = []
+        for feature in window.features {
+            for outcome in feature.outcomes where outcome.drift {
+                alerts.append(driftAlert(.dataDrift, outcome, subject: feature.name, feature: feature.name, window: window.index, rule: rule))
+            }
+        }
+        for prediction in window.prediction where prediction.outcome.drift {
+            alerts.append(driftAlert(.predictionDrift, prediction.outcome, subject: prediction.field, feature: nil, window: window.index, rule: rule))
+        }
+        if let performance = window.performance {
+            for (check, value) in performance.values {
+                guard let value else { continue }
+                let name = check.metric.rawValue
+                if let minimum = check.min, value < minimum {
+                    alerts.append(Alert(monitor: rule.monitor, kind: .performanceDegraded, window: window.index, metric: name, bound: "min",
+                                        value: value, threshold: minimum,
+                                        message: "\(rule.monitor): \(name) \(format(value)) < \(format(minimum)) in window \(window.index)"))
+                }
+                if let maximum = check.max, value > maximum {
+                    alerts.append(Alert(monitor: rule.monitor, kind: .performanceDegraded, window: window.index, metric: name, bound: "max",
+                                        value: value, threshold: maximum,
+                                        message: "\(rule.monitor): \(name) \(format(value)) > \(format(maximum)) in window \(window.index)"))
+                }
+            }
+        }
+        return alerts
+    }
+
+    static func driftAlert(_ kind: Alert.Kind, _ outcome: DriftOutcome, subject: String, feature: String?, window: Int, rule: MonitorRule) -> Alert {
+        let method = outcome.method.rawValue
+        let value = outcome.comparedValue ?? .nan
+        let comparison = outcome.method.isPValueTest
+            ? "\(method) p-value \(format(value)) < \(format(outcome.threshold))"
+            : "\(method == "psi" ? "PSI" : method) \(format(value)) ≥ \(format(outcome.threshold))"
+        return Alert(monitor: rule.monitor, kind: kind, window: window, feature: feature, method: method,
+                     value: value, threshold: outcome.threshold,
+                     message: "\(rule.monitor): \(subject) drifted, \(comparison) in window \(window)")
+    }
+
+    /// A short human form of a number (3 significant digits) for messages; reports keep full precision.
+    static func format(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        if value != 0 && (abs(value) < 0.001 || abs(value) >= 1e6) {
+            var exponent = Int((log10(abs(value))).rounded(.down))
+            var mantissa = value / pow(10, Double(exponent))
+            mantissa = (mantissa * 100).rounded() / 100
+            if abs(mantissa) >= 10 { mantissa /= 10; exponent += 1 }
+            return "\(mantissa)e\(exponent)"
+        }
+        let magnitude = value == 0 ? 0 : Int((log10(abs(value))).rounded(.down))
+        let decimals = max(0, 2 - magnitude)
+        let scale = pow(10, Double(decimals))
+        let rounded = (value * scale).rounded() / scale
+        var text = "\(rounded)"
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
+}

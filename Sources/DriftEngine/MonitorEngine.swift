@@ -1,0 +1,204 @@
+public import DriftRules
+
+/// The deterministic engine of one monitor: records in, window results out.
+///
+/// `driftd replay` feeds it whole files; the daemon feeds it lines as they are appended. The same
+/// lines in the same order give the same results.
+public final class MonitorEngine: @unchecked Sendable {
+    /// A line that was counted and skipped.
+    public struct MalformedLine: Sendable, Equatable {
+        public var file: String
+        public var line: Int
+        public var reason: String
+    }
+
+    /// The report's `counts` (§4), plus records that no window could take.
+    public struct Counts: Sendable, Equatable {
+        public var records = 0
+        public var labels = 0
+        public var malformedLines = 0
+        public var unmatchedLabels = 0
+        public var duplicateLabels = 0
+        public var referenceRecords = 0
+        public var lateRecords = 0
+        public var recordsWithoutTimestamp = 0
+    }
+
+    /// At most this many malformed lines are kept with their line numbers (all are counted).
+    public static let malformedDetailLimit = 1000
+
+    public let rule: MonitorRule
+    public let layout: RecordLayout
+    public let labels = LabelBook()
+    let parser: RecordParser
+    let categories: [CategoryDictionary]
+    let classes = CategoryDictionary()
+    private let buffer: RecordColumns
+    private var referenceRows: RecordColumns?
+    /// Reference columns: one per feature (rule order), then the prediction, then the score.
+    public private(set) var reference: [ReferenceColumn]?
+    private var planner: WindowPlanner
+    private var streamRecords = 0
+    private var malformedCount = 0
+    public private(set) var malformed: [MalformedLine] = []
+
+    public init(rule: MonitorRule) {
+        self.rule = rule
+        layout = RecordLayout(rule: rule)
+        categories = (0..<layout.categoricalCount).map { _ in CategoryDictionary() }
+        parser = RecordParser(layout: layout, categories: categories, classes: classes)
+        buffer = RecordColumns(numericalCount: layout.numericalCount, categoricalCount: layout.categoricalCount)
+        planner = WindowPlanner(window: rule.window)
+        switch rule.reference {
+        case .file: referenceRows = RecordColumns(numericalCount: layout.numericalCount, categoricalCount: layout.categoricalCount)
+        case .first: referenceRows = RecordColumns(numericalCount: layout.numericalCount, categoricalCount: layout.categoricalCount)
+        case nil: reference = []
+        }
+    }
+
+    public var counts: Counts {
+        var counts = Counts()
+        counts.records = streamRecords
+        counts.labels = labels.labelCount
+        counts.malformedLines = malformedCount
+        counts.unmatchedLabels = labels.unmatchedLabels
+        counts.duplicateLabels = labels.duplicateLabels
+        counts.referenceRecords = referenceCount
+        counts.lateRecords = planner.lateRecords
+        counts.recordsWithoutTimestamp = planner.recordsWithoutTime
+        return counts
+    }
+
+    private var referenceCount = 0
+
+    private func recordMalformed(file: String, line: Int, reason: String) {
+        malformedCount += 1
+        if malformed.count < Self.malformedDetailLimit {
+            malformed.append(MalformedLine(file: file, line: line, reason: reason))
+        }
+    }
+
+    /// Counts a line that was too long to read as malformed.
+    public func recordTooLong(file: String, line: Int, length: Int) {
+        recordMalformed(file: file, line: line, reason: "line of \(length) bytes is longer than \(LineReader.maximumLineLength) bytes")
+    }
+
+    // MARK: Reference file
+
+    /// Reads one line of a reference file (`reference.path`).
+    public func ingestReferenceLine(_ line: UnsafeBufferPointer<UInt8>, file: String, lineNumber: Int) {
+        guard let rows = referenceRows else { return }
+        if let reason = parser.parsePrediction(line) {
+            recordMalformed(file: file, line: lineNumber, reason: reason)
+            return
+        }
+        parser.commitPrediction(to: rows, streamIndex: rows.count)
+    }
+
+    /// Ends the reference file and builds the reference profile.
+    public func finishReference() {
+        guard let rows = referenceRows else { return }
+        buildReference(from: rows)
+    }
+
+    private func buildReference(from rows: RecordColumns) {
+        let all = Array(0..<rows.count)
+        referenceCount = rows.count
+        var columns = layout.slots.map { ReferenceColumn(values: values(of: $0, in: rows, rows: all)) }
+        columns.append(ReferenceColumn(values: predictionValues(in: rows, rows: all)))
+        columns.append(ReferenceColumn(values: .numerical(rows.score, rows: all)))
+        reference = columns
+        referenceRows = nil
+    }
+
+    // MARK: Streams
+
+    /// Reads one label line.
+    public func ingestLabelLine(_ line: UnsafeBufferPointer<UInt8>, file: String, lineNumber: Int) {
+        switch parser.parseLabel(line) {
+        case .success(let label): labels.add(label)
+        case .failure(let error): recordMalformed(file: file, line: lineNumber, reason: error.message)
+        }
+    }
+
+    /// Reads one prediction line; returns the windows it completes, evaluated.
+    public func ingestPredictionLine(_ line: UnsafeBufferPointer<UInt8>, file: String, lineNumber: Int) -> [WindowResult] {
+        if let reason = parser.parsePrediction(line) {
+            recordMalformed(file: file, line: lineNumber, reason: reason)
+            return []
+        }
+        let streamIndex = streamRecords
+        streamRecords += 1
+        if case .first(let n) = rule.reference, let rows = referenceRows {
+            parser.commitPrediction(to: rows, streamIndex: streamIndex)
+            labels.markMatched(parser.parsedID)
+            if rows.count == n { buildReference(from: rows) }
+            return []
+        }
+        labels.markMatched(parser.parsedID)
+        let (spans, accepted) = planner.add(timestamp: parser.parsedTimestamp)
+        // A count window's last record is in the window; a time window's completing record never is.
+        if accepted { parser.commitPrediction(to: buffer, streamIndex: streamIndex) }
+        let results = spans.map(evaluate)
+        let droppable = planner.droppableRows
+        if droppable > 0 && droppable * 2 >= buffer.count {
+            buffer.removeFirst(droppable)
+            planner.dropped(droppable)
+        }
+        return results
+    }
+
+    // MARK: Evaluation
+
+    private func values(of slot: RecordLayout.Slot, in columns: RecordColumns, rows: [Int]) -> ColumnValues {
+        switch slot {
+        case .numerical(let i): .numerical(columns.numerical[i], rows: rows)
+        case .categorical(let i): .categorical(columns.categorical[i], rows: rows, categoryCount: categories[i].count)
+        }
+    }
+
+    private func predictionValues(in columns: RecordColumns, rows: [Int]) -> ColumnValues {
+        layout.isClassification
+            ? .categorical(columns.predictedClass, rows: rows, categoryCount: classes.count)
+            : .numerical(columns.prediction, rows: rows)
+    }
+
+    func evaluate(_ span: WindowPlanner.Span) -> WindowResult {
+        let rows = span.rows
+        let reference = self.reference ?? []
+        var result = WindowResult(index: span.index, firstRecord: buffer.streamIndexes[rows[0]], count: rows.count,
+                                  startTime: nil, endTime: nil, features: [], prediction: [], performance: nil, alerts: [])
+        if let bounds = span.bounds {
+            result.startTime = bounds.start
+            result.endTime = bounds.end
+        } else {
+            let times = rows.map { buffer.timestamps[$0] }.filter { !$0.isNaN }
+            result.startTime = times.min()
+            result.endTime = times.max()
+        }
+        for (position, feature) in rule.features.enumerated() {
+            let current = values(of: layout.slots[position], in: buffer, rows: rows)
+            let outcomes = reference.isEmpty ? [] : feature.drift.map {
+                DriftTester.run($0, reference: reference[position], current: current)
+            }
+            result.features.append(WindowResult.FeatureResult(name: feature.name, missing: current.missing, outcomes: outcomes))
+        }
+        if !rule.predictionDrift.isEmpty, !reference.isEmpty {
+            let predictionCurrent = predictionValues(in: buffer, rows: rows)
+            let scoreCurrent = ColumnValues.numerical(buffer.score, rows: rows)
+            for test in rule.predictionDrift {
+                let isScore = test.field == .score
+                let current = isScore ? scoreCurrent : predictionCurrent
+                let referenceColumn = reference[rule.features.count + (isScore ? 1 : 0)]
+                result.prediction.append(WindowResult.PredictionResult(
+                    field: test.field.rawValue, missing: current.missing,
+                    outcome: DriftTester.run(test.test, reference: referenceColumn, current: current)))
+            }
+        }
+        if rule.labels != nil, !rule.performance.isEmpty {
+            result.performance = PerformanceResult.evaluate(rule: rule, rows: rows, columns: buffer, labels: labels, classes: classes)
+        }
+        result.alerts = AlertRaiser.alerts(for: result, rule: rule)
+        return result
+    }
+}

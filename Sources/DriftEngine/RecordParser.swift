@@ -1,0 +1,201 @@
+import DriftRules
+
+/// Parses prediction and label lines straight into columns (CONTRACT.md §1).
+///
+/// A line that is not a JSON object, is not valid JSON, or lacks the id is malformed. A value of
+/// the wrong kind for its feature is a missing value, not a malformed line.
+public final class RecordParser: @unchecked Sendable {
+    public let layout: RecordLayout
+    /// Category ids per categorical feature.
+    public let categories: [CategoryDictionary]
+    /// Class ids for predicted classes and labels (classification).
+    public let classes: CategoryDictionary
+    private var row: RecordRow
+
+    public init(layout: RecordLayout, categories: [CategoryDictionary], classes: CategoryDictionary) {
+        self.layout = layout
+        self.categories = categories
+        self.classes = classes
+        row = RecordRow(numericalCount: layout.numericalCount, categoricalCount: layout.categoricalCount)
+    }
+
+    /// A label: the prediction id it belongs to and its value.
+    public struct Label: Sendable {
+        public var id: String
+        /// The label as a number (regression).
+        public var value: Double
+        /// The label's class id (classification).
+        public var classID: Int32
+    }
+
+    /// The timestamp of the prediction parsed last (NaN when it had none).
+    public var parsedTimestamp: Double { row.timestamp }
+
+    /// The id of the prediction parsed last.
+    public var parsedID: String { row.id }
+
+    /// Appends the prediction parsed last to `columns`.
+    public func commitPrediction(to columns: RecordColumns, streamIndex: Int) {
+        columns.append(row, streamIndex: streamIndex)
+    }
+
+    /// Parses one prediction line (then `commitPrediction` stores it); returns the reason when malformed.
+    public func parsePrediction(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        row.reset()
+        var reader = JSONLineReader(bytes: line)
+        do {
+            guard reader.beginObject() else { return "not a JSON object" }
+            var hasID = false
+            var first = true
+            while let key = try reader.nextKey(first: first) {
+                first = false
+                if reader.equals(key.range, escaped: key.escaped, layout.idKey) {
+                    let token = try reader.readValue()
+                    if let id = identifier(token, reader) {
+                        row.id = id
+                        hasID = true
+                    } else {
+                        hasID = false
+                    }
+                } else if reader.equals(key.range, escaped: key.escaped, layout.featuresKey) {
+                    try readFeatures(&reader)
+                } else if reader.equals(key.range, escaped: key.escaped, layout.timestampKey) {
+                    row.timestamp = Self.timestamp(try reader.readValue(), reader) ?? .nan
+                } else if reader.equals(key.range, escaped: key.escaped, layout.predictionKey) {
+                    let token = try reader.readValue()
+                    if layout.isClassification {
+                        row.predictedClass = classID(token, reader) ?? -1
+                    } else {
+                        row.prediction = Self.number(token) ?? .nan
+                    }
+                } else if reader.equals(key.range, escaped: key.escaped, layout.scoreKey) {
+                    row.score = Self.number(try reader.readValue()) ?? .nan
+                } else {
+                    _ = try reader.readValue()
+                }
+            }
+            try reader.expectEnd()
+            guard hasID else { return "no \"\(String(decoding: layout.idKey, as: UTF8.self))\" (a string or number)" }
+        } catch {
+            return "invalid JSON: \(error.message) at byte \(error.offset + 1)"
+        }
+        return nil
+    }
+
+    /// Parses one label line; returns the label, or the reason when malformed.
+    public func parseLabel(_ line: UnsafeBufferPointer<UInt8>) -> Result<Label, LineError> {
+        var reader = JSONLineReader(bytes: line)
+        var id: String?
+        var value = Double.nan
+        var classID: Int32 = -1
+        var hasLabel = false
+        do {
+            guard reader.beginObject() else { return .failure(LineError("not a JSON object")) }
+            var first = true
+            while let key = try reader.nextKey(first: first) {
+                first = false
+                if reader.equals(key.range, escaped: key.escaped, layout.labelIDKey) {
+                    id = identifier(try reader.readValue(), reader)
+                } else if reader.equals(key.range, escaped: key.escaped, layout.labelKey) {
+                    let token = try reader.readValue()
+                    if layout.isClassification {
+                        classID = self.classID(token, reader) ?? -1
+                        hasLabel = classID >= 0
+                    } else {
+                        value = Self.number(token) ?? .nan
+                        hasLabel = !value.isNaN
+                    }
+                } else {
+                    _ = try reader.readValue()
+                }
+            }
+            try reader.expectEnd()
+        } catch {
+            return .failure(LineError("invalid JSON: \(error.message) at byte \(error.offset + 1)"))
+        }
+        let labelName = String(decoding: layout.labelKey, as: UTF8.self)
+        guard let id else { return .failure(LineError("no \"\(String(decoding: layout.labelIDKey, as: UTF8.self))\" (a string or number)")) }
+        guard hasLabel else {
+            return .failure(LineError(layout.isClassification ? "no \"\(labelName)\" (a class: string, number or boolean)" : "no \"\(labelName)\" (a finite number)"))
+        }
+        return .success(Label(id: id, value: value, classID: classID))
+    }
+
+    private func readFeatures(_ reader: inout JSONLineReader) throws(JSONLineReader.Failure) {
+        reader.skipWhitespace()
+        guard !reader.isAtEnd, reader.bytes[reader.position] == UInt8(ascii: "{") else {
+            _ = try reader.readValue()
+            return
+        }
+        _ = reader.beginObject()
+        var first = true
+        while let key = try reader.nextKey(first: first) {
+            first = false
+            guard let slot = slot(for: key, reader) else {
+                _ = try reader.readValue()
+                continue
+            }
+            let token = try reader.readValue(depth: 1)
+            switch slot {
+            case .numerical(let i):
+                row.numerical[i] = Self.number(token) ?? .nan
+            case .categorical(let i):
+                row.categorical[i] = category(token, reader, dictionary: categories[i]) ?? -1
+            }
+        }
+    }
+
+    private func slot(for key: (range: Range<Int>, escaped: Bool), _ reader: borrowing JSONLineReader) -> RecordLayout.Slot? {
+        for (name, slot) in layout.featureKeys where reader.equals(key.range, escaped: key.escaped, name) {
+            return slot
+        }
+        return nil
+    }
+
+    /// Ids may be strings or numbers (numbers in canonical form).
+    private func identifier(_ token: JSONLineReader.Token, _ reader: borrowing JSONLineReader) -> String? {
+        switch token {
+        case .string(let range, let escaped): reader.string(range, escaped: escaped)
+        case .number(let value): ClassValue.canonical(number: value)
+        default: nil
+        }
+    }
+
+    private func category(_ token: JSONLineReader.Token, _ reader: borrowing JSONLineReader, dictionary: CategoryDictionary) -> Int32? {
+        switch token {
+        case .string(let range, let escaped): dictionary.id(for: reader.string(range, escaped: escaped))
+        case .number(let value): dictionary.id(for: ClassValue.canonical(number: value))
+        case .bool(let value): dictionary.id(for: ClassValue.canonical(bool: value, asClass: false))
+        default: nil
+        }
+    }
+
+    private func classID(_ token: JSONLineReader.Token, _ reader: borrowing JSONLineReader) -> Int32? {
+        switch token {
+        case .string(let range, let escaped): classes.id(for: reader.string(range, escaped: escaped))
+        case .number(let value): classes.id(for: ClassValue.canonical(number: value))
+        case .bool(let value): classes.id(for: ClassValue.canonical(bool: value, asClass: true))
+        default: nil
+        }
+    }
+
+    /// A finite number, or nil (missing) for anything else.
+    static func number(_ token: JSONLineReader.Token) -> Double? {
+        if case .number(let value) = token { return value }
+        return nil
+    }
+
+    static func timestamp(_ token: JSONLineReader.Token, _ reader: borrowing JSONLineReader) -> Double? {
+        switch token {
+        case .number(let value): value
+        case .string(let range, _): Timestamp.parse(UnsafeBufferPointer(rebasing: reader.bytes[range]))
+        default: nil
+        }
+    }
+}
+
+/// Why a line was rejected.
+public struct LineError: Error, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,112 @@
+public import DriftRules
+
+/// The report of CONTRACT.md §4: the monitor's windows, detections, alerts and counts.
+public struct Report: Sendable {
+    public var rule: MonitorRule
+    public var referenceCount: Int
+    public var windows: [WindowResult]
+    public var counts: MonitorEngine.Counts
+    public var malformed: [MonitorEngine.MalformedLine]
+
+    public init(rule: MonitorRule, referenceCount: Int, windows: [WindowResult], counts: MonitorEngine.Counts,
+                malformed: [MonitorEngine.MalformedLine]) {
+        self.rule = rule
+        self.referenceCount = referenceCount
+        self.windows = windows
+        self.counts = counts
+        self.malformed = malformed
+    }
+
+    /// Every alert of every window, in window order.
+    public var alerts: [Alert] { windows.flatMap(\.alerts) }
+
+    /// The report as JSON, keys in a fixed order.
+    public var json: JSONOutput {
+        .object([
+            ("monitor", .string(rule.monitor)),
+            ("reference", .object([("count", .int(referenceCount))])),
+            ("windows", .array(windows.map(Self.json))),
+            ("concept_drift", .array([])),
+            ("alerts", .array(alerts.map(Self.json))),
+            ("counts", .object([
+                ("records", .int(counts.records)),
+                ("labels", .int(counts.labels)),
+                ("malformed_lines", .int(counts.malformedLines)),
+                ("unmatched_labels", .int(counts.unmatchedLabels)),
+                ("duplicate_labels", .int(counts.duplicateLabels)),
+                ("reference_records", .int(counts.referenceRecords)),
+                ("late_records", .int(counts.lateRecords)),
+                ("records_without_timestamp", .int(counts.recordsWithoutTimestamp)),
+            ])),
+            ("malformed", .array(malformed.map {
+                .object([("file", .string($0.file)), ("line", .int($0.line)), ("error", .string($0.reason))])
+            })),
+        ])
+    }
+
+    static func json(_ window: WindowResult) -> JSONOutput {
+        var members: [(String, JSONOutput)] = [
+            ("index", .int(window.index)),
+            ("first_record", .int(window.firstRecord)),
+            ("count", .int(window.count)),
+            ("start_time", window.startTime.map { .string(Timestamp.format($0)) } ?? .null),
+            ("end_time", window.endTime.map { .string(Timestamp.format($0)) } ?? .null),
+            ("features", .object(window.features.map { feature in
+                (feature.name, .object([("missing", .int(feature.missing))] + feature.outcomes.map { ($0.method.rawValue, json($0)) }))
+            })),
+        ]
+        if !window.prediction.isEmpty {
+            members.append(("prediction", .object(window.prediction.map { result in
+                var outcome = json(result.outcome)
+                if case .object(var fields) = outcome {
+                    fields.append(("field", .string(result.field)))
+                    fields.append(("missing", .int(result.missing)))
+                    outcome = .object(fields)
+                }
+                return (result.outcome.method.rawValue, outcome)
+            })))
+        }
+        if let performance = window.performance {
+            members.append(("performance", .object([("labeled", .int(performance.labeled))] + performance.values.map {
+                ($0.check.metric.rawValue, .number($0.value))
+            })))
+        }
+        return .object(members)
+    }
+
+    static func json(_ outcome: DriftOutcome) -> JSONOutput {
+        var fields: [(String, JSONOutput)] = []
+        if outcome.method.isPValueTest {
+            fields.append(("statistic", .number(outcome.statistic)))
+            fields.append(("p_value", .number(outcome.pValue)))
+        } else {
+            fields.append(("value", .number(outcome.value)))
+        }
+        fields.append(("threshold", .double(outcome.threshold)))
+        if let minimum = outcome.minStatistic { fields.append(("min_statistic", .double(minimum))) }
+        fields.append(("drift", .bool(outcome.drift)))
+        if let method = outcome.pValueMethod { fields.append(("p_value_method", .string(method))) }
+        if let note = outcome.note { fields.append(("note", .string(note))) }
+        return .object(fields)
+    }
+
+    /// An alert as the report and the generic webhook show it.
+    public static func json(_ alert: Alert) -> JSONOutput {
+        var fields: [(String, JSONOutput)] = [
+            ("kind", .string(alert.kind.rawValue)),
+            ("severity", .string(alert.severity.rawValue)),
+            ("monitor", .string(alert.monitor)),
+        ]
+        if let window = alert.window { fields.append(("window", .int(window))) }
+        if let feature = alert.feature { fields.append(("feature", .string(feature))) }
+        if let method = alert.method { fields.append(("method", .string(method))) }
+        if let metric = alert.metric { fields.append(("metric", .string(metric))) }
+        if let bound = alert.bound { fields.append(("bound", .string(bound))) }
+        if let detector = alert.detector { fields.append(("detector", .string(detector))) }
+        if let record = alert.record { fields.append(("record", .int(record))) }
+        fields.append(("value", .number(alert.value)))
+        fields.append(("threshold", .number(alert.threshold)))
+        fields.append(("message", .string(alert.message)))
+        return .object(fields)
+    }
+}

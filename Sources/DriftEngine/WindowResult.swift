@@ -1,0 +1,28 @@
+/// Everything evaluated for one complete window (an element of the report's `windows`, §4).
+public struct WindowResult: Sendable, Equatable {
+    /// One feature's missing count and test outcomes, in rule order.
+    public struct FeatureResult: Sendable, Equatable {
+        public var name: String
+        public var missing: Int
+        public var outcomes: [DriftOutcome]
+    }
+
+    /// A prediction-drift outcome and the field it tested.
+    public struct PredictionResult: Sendable, Equatable {
+        public var field: String
+        public var missing: Int
+        public var outcome: DriftOutcome
+    }
+
+    public var index: Int
+    /// The stream index of the window's first record.
+    public var firstRecord: Int
+    public var count: Int
+    /// Seconds since the epoch: the time window's bounds, or a count window's first and last record times.
+    public var startTime: Double?
+    public var endTime: Double?
+    public var features: [FeatureResult]
+    public var prediction: [PredictionResult]
+    public var performance: PerformanceResult?
+    public var alerts: [Alert]
+}

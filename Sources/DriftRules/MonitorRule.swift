@@ -1,0 +1,197 @@
+/// One validated rule file: what to watch, how to window it, what to test and where to alert.
+/// The typed form of CONTRACT.md §2; build it with `RuleLoader`.
+public struct MonitorRule: Sendable, Equatable {
+    /// The kind of model being watched.
+    public enum Task: String, Sendable, Equatable, CaseIterable {
+        case regression
+        case binaryClassification = "binary_classification"
+        case multiclassClassification = "multiclass_classification"
+
+        /// Whether predictions and labels are classes rather than numbers.
+        public var isClassification: Bool { self != .regression }
+    }
+
+    /// Where prediction records come from and what their fields are called.
+    public struct PredictionSource: Sendable, Equatable {
+        public var path: String
+        public var idField = "id"
+        public var timestampField = "ts"
+        public var featuresField = "features"
+        public var predictionField = "prediction"
+        public var scoreField = "score"
+    }
+
+    /// Where label records come from, what their fields are called, and how long to wait for them.
+    public struct LabelSource: Sendable, Equatable {
+        public var path: String
+        public var idField = "id"
+        public var labelField = "label"
+        /// Seconds to wait for a window's labels before evaluating its performance anyway.
+        public var maxDelay: Double = 3600
+    }
+
+    /// The reference data: a separate file, or the first N prediction records.
+    public enum Reference: Sendable, Equatable {
+        case file(path: String)
+        case first(Int)
+    }
+
+    /// Count windows (`size` records every `step`) or time windows (`duration` seconds every `step`).
+    public enum Window: Sendable, Equatable {
+        case count(size: Int, step: Int)
+        case time(duration: Double, step: Double)
+    }
+
+    /// Whether a feature is a number or a category.
+    public enum FeatureType: String, Sendable, Equatable {
+        case numerical
+        case categorical
+    }
+
+    /// A statistical test of one column against the reference (CONTRACT.md §5).
+    public struct DriftTest: Sendable, Equatable {
+        /// The method's name as written in rules and reports.
+        public enum Method: String, Sendable, Equatable, CaseIterable {
+            case psi
+            case ks
+            case chi2
+            case jensenShannon = "jensen_shannon"
+            case wasserstein
+
+            /// Default threshold when the rule gives none.
+            public var defaultThreshold: Double {
+                switch self {
+                case .psi: 0.2
+                case .ks, .chi2: 0.05
+                case .jensenShannon, .wasserstein: 0.1
+                }
+            }
+
+            /// Whether the threshold is a p-value (drift below it) rather than a distance (drift at or above it).
+            public var isPValueTest: Bool { self == .ks || self == .chi2 }
+
+            /// Whether the method applies to a column of this type.
+            public func applies(to type: FeatureType) -> Bool {
+                switch self {
+                case .psi, .jensenShannon: true
+                case .ks, .wasserstein: type == .numerical
+                case .chi2: type == .categorical
+                }
+            }
+        }
+
+        public var method: Method
+        public var threshold: Double
+        /// Quantile bins for numerical PSI and Jensen-Shannon.
+        public var bins: Int = 10
+        /// KS effect-size guard: drift also needs `statistic >= minStatistic`.
+        public var minStatistic: Double?
+    }
+
+    /// A feature to watch.
+    public struct Feature: Sendable, Equatable {
+        public var name: String
+        public var type: FeatureType
+        public var drift: [DriftTest]
+    }
+
+    /// Which record field prediction drift tests.
+    public enum PredictionField: String, Sendable, Equatable {
+        case prediction
+        case score
+    }
+
+    /// A drift test of the model's output.
+    public struct PredictionDriftTest: Sendable, Equatable {
+        public var field: PredictionField
+        public var test: DriftTest
+    }
+
+    /// A performance metric with optional bounds (CONTRACT.md §5).
+    public struct PerformanceCheck: Sendable, Equatable {
+        /// The metric's name as written in rules and reports.
+        public enum Metric: String, Sendable, Equatable, CaseIterable {
+            case accuracy, precision, recall, f1
+            case rocAUC = "roc_auc"
+            case logLoss = "log_loss"
+            case mae, rmse, mape, r2
+
+            /// Whether a lower value is better (used to compare a retrained candidate).
+            public var lowerIsBetter: Bool { [.mae, .rmse, .mape, .logLoss].contains(self) }
+
+            /// The metrics that make sense for a task.
+            public static func allowed(for task: Task) -> [Metric] {
+                switch task {
+                case .regression: [.mae, .rmse, .mape, .r2]
+                case .binaryClassification: [.accuracy, .precision, .recall, .f1, .rocAUC, .logLoss]
+                case .multiclassClassification: [.accuracy, .precision, .recall, .f1]
+                }
+            }
+        }
+
+        public var metric: Metric
+        public var min: Double?
+        public var max: Double?
+        /// The positive class for binary metrics, in canonical class form (see `ClassValue`).
+        public var positiveLabel: String = "1"
+    }
+
+    /// A concept-drift detector with River 0.26's parameter names.
+    public struct Detector: Sendable, Equatable {
+        public var kind: String
+        public var name: String?
+        /// Parameters with defaults filled in, by River's names.
+        public var parameters: [String: Double]
+        /// Page-Hinkley's `mode`.
+        public var mode: String?
+    }
+
+    /// The retrain-check loop's settings (CONTRACT.md §7).
+    public struct Retrain: Sendable, Equatable {
+        public var command: [String]
+        public var maxAttempts = 3
+        public var timeout: Double = 1800
+        public var metric: PerformanceCheck.Metric
+        public var minImprovement: Double = 0
+        public var registry: String?
+        public var cooldown: Double = 6 * 3600
+        public var promoteCommand: [String]?
+        public var dataRecords = 10000
+    }
+
+    /// A webhook receiver.
+    public struct Webhook: Sendable, Equatable {
+        /// The body format posted to the receiver.
+        public enum Format: String, Sendable, Equatable, CaseIterable {
+            case generic, alertmanager, slack
+        }
+        public var url: String
+        public var format: Format = .generic
+        public var secretFile: String?
+        public var credential: String?
+        public var timeout: Double = 10
+    }
+
+    /// Where alerts go.
+    public struct Alerts: Sendable, Equatable {
+        public var journald = true
+        public var webhooks: [Webhook] = []
+        public var repeatInterval: Double = 4 * 3600
+    }
+
+    public var monitor: String
+    public var task: Task
+    public var description: String?
+    public var predictions: PredictionSource
+    public var labels: LabelSource?
+    public var reference: Reference?
+    public var window: Window
+    public var features: [Feature]
+    public var predictionDrift: [PredictionDriftTest]
+    public var performance: [PerformanceCheck]
+    public var conceptDrift: [Detector]
+    public var retrain: Retrain?
+    public var alerts: Alerts
+    /// The rule file this came from; relative paths in it are resolved against its folder.
+    public var sourcePath: String
+}
