@@ -29,7 +29,7 @@ public struct JSONParser {
         let node = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
         if parser.index < bytes.count {
-            throw parser.error("unexpected \(parser.describeCurrent()) after the end of the JSON value")
+            throw parser.unexpected(expected: "the end of the file after the JSON value")
         }
         return node
     }
@@ -38,6 +38,12 @@ public struct JSONParser {
 
     private func error(_ message: String, at location: SourceLocation? = nil) -> SyntaxError {
         SyntaxError(location: location ?? self.location, message: message)
+    }
+
+    /// "unexpected X, expected Y", or a note on comments when X starts one.
+    private func unexpected(expected: String) -> SyntaxError {
+        if index < bytes.count, bytes[index] == UInt8(ascii: "/") { return error("comments are not allowed in JSON") }
+        return error("unexpected \(describeCurrent()), expected \(expected)")
     }
 
     private func describeCurrent() -> String {
@@ -111,13 +117,13 @@ public struct JSONParser {
             guard index < bytes.count else { throw error("unexpected end of file, expected a key or '}'") }
             guard bytes[index] == UInt8(ascii: "\"") else {
                 if bytes[index] == UInt8(ascii: "}") { throw error("trailing comma before '}'") }
-                throw error("unexpected \(describeCurrent()), expected a key in double quotes")
+                throw unexpected(expected: "a key in double quotes")
             }
             let keyLocation = location
             let key = try parseString()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw error("unexpected \(describeCurrent()), expected ':' after the key")
+                throw unexpected(expected: "':' after the key")
             }
             advance()
             skipWhitespace()
@@ -127,7 +133,7 @@ public struct JSONParser {
             guard index < bytes.count else { throw error("unexpected end of file, expected ',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") { advance(); continue }
             if bytes[index] == UInt8(ascii: "}") { advance(); break }
-            throw error("unexpected \(describeCurrent()), expected ',' or '}'")
+            throw unexpected(expected: "',' or '}'")
         }
         return JSONNode(value: .object(members), location: start)
     }
@@ -149,7 +155,7 @@ public struct JSONParser {
             guard index < bytes.count else { throw error("unexpected end of file, expected ',' or ']'") }
             if bytes[index] == UInt8(ascii: ",") { advance(); continue }
             if bytes[index] == UInt8(ascii: "]") { advance(); break }
-            throw error("unexpected \(describeCurrent()), expected ',' or ']'")
+            throw unexpected(expected: "',' or ']'")
         }
         return JSONNode(value: .array(elements), location: start)
     }

@@ -107,8 +107,7 @@ extension RuleValidator {
            let name = choice(metricNode, "metric", among: MonitorRule.PerformanceCheck.Metric.allowed(for: task).map(\.rawValue)) {
             metric = MonitorRule.PerformanceCheck.Metric(rawValue: name)
         }
-        guard let command, let metric else { return nil }
-        var retrain = MonitorRule.Retrain(command: command, metric: metric)
+        var retrain = MonitorRule.Retrain(command: command ?? [], metric: metric ?? .rmse)
         if let n = map["max_attempts"], let v = integer(n, "max_attempts", in: 1...3) { retrain.maxAttempts = v }
         if let n = map["timeout"], let v = duration(n, "timeout") { retrain.timeout = v }
         if let n = map["min_improvement"], let v = number(n, "min_improvement", "at least 0", { $0 >= 0 && $0.isFinite }) { retrain.minImprovement = v }
@@ -116,6 +115,7 @@ extension RuleValidator {
         if let n = map["cooldown"], let v = duration(n, "cooldown") { retrain.cooldown = v }
         if let n = map["promote_command"], let v = stringArray(n, "promote_command") { retrain.promoteCommand = v }
         if let n = map["data_records"], let v = integer(n, "data_records", in: 1...10_000_000) { retrain.dataRecords = v }
+        guard command != nil, metric != nil else { return nil }
         return retrain
     }
 

@@ -237,8 +237,9 @@ extension RuleValidator {
             var check = MonitorRule.PerformanceCheck(metric: metric)
             check.min = map["min"].flatMap { number($0, "min", "a finite number") { $0.isFinite } }
             check.max = map["max"].flatMap { number($0, "max", "a finite number") { $0.isFinite } }
-            if let low = check.min, let high = check.max, low > high, let node = map["min"] {
-                report(node.location, "'min' (\(low)) is greater than 'max' (\(high))")
+            if let low = check.min, let high = check.max, low > high, let node = map["min"],
+               case .number(_, let lowText) = node.value, case .number(_, let highText)? = map["max"]?.value {
+                report(node.location, "'min' \(lowText) is greater than 'max' \(highText)")
             }
             if let labelNode = map["pos_label"] {
                 switch labelNode.value {

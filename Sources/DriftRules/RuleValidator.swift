@@ -27,7 +27,9 @@ struct RuleValidator {
                 continue
             }
             guard allowed.contains(member.key) else {
-                report(member.keyLocation, "unknown key '\(member.key)' in \(context)" + Self.suggestion(for: member.key, among: allowed))
+                let suggestion = Self.suggestion(for: member.key, among: allowed)
+                let options = allowed.filter { !$0.hasPrefix("$") }.map { "'\($0)'" }.joined(separator: ", ")
+                report(member.keyLocation, "unknown key '\(member.key)' in \(context)" + (suggestion.isEmpty ? "; expected one of \(options)" : suggestion))
                 continue
             }
             result[member.key] = member.value

@@ -61,7 +61,7 @@ struct RuleLoaderTests {
             "r.json:3:10: error: unexpected '\"', expected ':' after the key",
         ])
         #expect(diagnostics("{\"a\": 1,}") == ["r.json:1:9: error: trailing comma before '}'"])
-        #expect(diagnostics("{\"a\": 1} x") == ["r.json:1:10: error: unexpected 'x' after the end of the JSON value"])
+        #expect(diagnostics("{\"a\": 1} x") == ["r.json:1:10: error: unexpected 'x', expected the end of the file after the JSON value"])
         #expect(diagnostics("{\"a\": // note\n 1}") == ["r.json:1:7: error: comments are not allowed in JSON"])
         #expect(diagnostics("") == ["r.json:1:1: error: unexpected end of file, expected a value"])
     }
@@ -80,7 +80,7 @@ struct RuleLoaderTests {
         let text = Self.minimal.replacingOccurrences(of: "\"window\"", with: """
         "labels": {"path": "l.jsonl"}, "retrain": {"command": ["/bin/true"], "metric": "rmse", "max_attempts": 4}, "window"
         """)
-        #expect(diagnostics(text) == ["r.json:6:107: error: 'max_attempts' must be an integer from 1 to 3, got 4"])
+        #expect(diagnostics(text) == ["r.json:6:106: error: 'max_attempts' must be an integer from 1 to 3, got 4"])
     }
 
     @Test func webhookOffLoopbackNeedsASecret() {
@@ -101,7 +101,7 @@ struct RuleLoaderTests {
         let text = Self.minimal.replacingOccurrences(of: "\"numerical\"", with: "\"categorical\"")
         let found = diagnostics(text)
         #expect(found.count == 1)
-        #expect(found.first?.hasPrefix("r.json:7:80: error: method 'ks' does not apply to a categorical feature") == true)
+        #expect(found.first?.hasPrefix("r.json:7:85: error: method 'ks' does not apply to a categorical feature") == true)
     }
 
     @Test func dataDriftNeedsAReference() {

@@ -61,7 +61,6 @@ private func loadFixture() throws -> Fixture {
 /// `a` and `b` agree to `tolerance` relative to the larger magnitude.
 private func close(_ a: Double?, _ b: Double, relative tolerance: Double) -> Bool {
     guard let a else { return false }
-    if a.bitPattern != b.bitPattern { print("NOT-BIT-EXACT", a, b, abs(a - b) / abs(b)) }
     if a == b { return true }
     return abs(a - b) <= tolerance * max(abs(a), abs(b))
 }

@@ -52,7 +52,11 @@ private struct SplitMix64: RandomNumberGenerator {
 
 /// The scalar definition of a value's bin: the number of edges strictly below it.
 private func scalarBin(_ value: Double, _ edges: [Double]) -> Int {
-    edges.reduce(0) { $0 + ($1 < value ? 1 : 0) }
+    var below = 0
+    for edge in edges where edge < value {
+        below += 1
+    }
+    return below
 }
 
 /// Random finite values of which many are exactly an edge, or a signed zero.
@@ -128,7 +132,6 @@ private func edgeSet(count: Int, generator: inout SplitMix64) -> [Double] {
         )
     }
     #expect(worst <= 1e-14)
-    print("gammaincc worst relative error", worst, "bit-exact", fixture.gammaincc.filter { IncompleteGamma.regularizedUpper(a: $0.a, x: $0.x).bitPattern == $0.q.bitPattern }.count, "of", fixture.gammaincc.count)
 }
 
 @Test func incompleteGammaSpecialValuesFollowScipy() {
@@ -186,9 +189,13 @@ private func edgeSet(count: Int, generator: inout SplitMix64) -> [Double] {
 
 @Test func simdHistogramEqualsTheScalarDefinitionOnManyEdgeHits() {
     var generator = SplitMix64(state: 20_261_122)
-    for edgeCount in [0, 1, 2, 9, 19, 47, 48, 99, 1000] {
+    for edgeCount in [0, 1, 2, 9, 19, 47, 99, 255, 256, 1000] {
         let edges = edgeSet(count: edgeCount, generator: &generator)
-        let values = valuesHittingEdges(count: 100_003, edges: edges, generator: &generator)
+        // 100k values (not a multiple of 8, so the scalar tail runs too);
+        // fewer for the binary-search path, whose scalar reference is slow.
+        let values = valuesHittingEdges(
+            count: edgeCount < 256 ? 100_003 : 20_003, edges: edges, generator: &generator
+        )
         var expected = [Int](repeating: 0, count: edges.count + 1)
         for value in values {
             expected[scalarBin(value, edges)] += 1

@@ -21,60 +21,54 @@ struct ReplayFixtureTests {
         let reportPath = output.appendingPathComponent("report.json").path
         let result = try DriftdProcess.run(["replay", folder.appendingPathComponent("rule.json").path, "--report", reportPath, "--quiet"])
         #expect(result.status == 0, "\(result.standardError)")
-        let actual = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath)))
-        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("expected.json")))
+        let actual = try JSONTree.load(URL(fileURLWithPath: reportPath))
+        let expected = try JSONTree.load(folder.appendingPathComponent("expected.json"))
         var mismatches: [String] = []
         JSONComparison.compare(expected: expected, actual: actual, path: name, mismatches: &mismatches)
         #expect(mismatches.isEmpty, "\(mismatches.prefix(20).joined(separator: "\n"))")
     }
 }
 
+/// A parsed JSON document (JSONDecoder reads numbers exactly; JSONSerialization on Linux does not).
+indirect enum JSONTree: Decodable, Equatable {
+    case null, bool(Bool), number(Double), string(String), array([JSONTree]), object([String: JSONTree])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONTree].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONTree].self)) }
+    }
+
+    static func load(_ url: URL) throws -> JSONTree {
+        try JSONDecoder().decode(JSONTree.self, from: Data(contentsOf: url))
+    }
+
+    subscript(key: String) -> JSONTree? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+}
+
 /// Compares an expected JSON tree with an actual one: every expected key must be present, numbers
 /// agree to 1e-9 (relative or absolute; KS p-values 1e-6), extra actual keys are allowed.
 enum JSONComparison {
-    static func compare(expected: Any, actual: Any?, path: String, mismatches: inout [String]) {
-        switch expected {
-        case let object as [String: Any]:
-            guard let actualObject = actual as? [String: Any] else {
-                mismatches.append("\(path): expected an object, got \(String(describing: actual))")
-                return
-            }
-            for (key, value) in object {
-                compare(expected: value, actual: actualObject[key], path: "\(path).\(key)", mismatches: &mismatches)
-            }
-        case let array as [Any]:
-            guard let actualArray = actual as? [Any], actualArray.count == array.count else {
-                mismatches.append("\(path): expected \(array.count) elements, got \((actual as? [Any])?.count ?? -1)")
-                return
-            }
-            for (i, value) in array.enumerated() {
-                compare(expected: value, actual: actualArray[i], path: "\(path)[\(i)]", mismatches: &mismatches)
-            }
-        case is NSNull:
-            if !(actual is NSNull) { mismatches.append("\(path): expected null, got \(String(describing: actual))") }
-        case let number as NSNumber where CFGetTypeID(number) != CFBooleanGetTypeID() || !isBool(number):
-            guard let actualNumber = actual as? NSNumber, !isBool(actualNumber) else {
-                mismatches.append("\(path): expected \(number), got \(String(describing: actual))")
-                return
-            }
-            let e = number.doubleValue, a = actualNumber.doubleValue
+    static func compare(expected: JSONTree, actual: JSONTree?, path: String, mismatches: inout [String]) {
+        switch (expected, actual) {
+        case (.object(let e), .object(let a)?):
+            for (key, value) in e { compare(expected: value, actual: a[key], path: "\(path).\(key)", mismatches: &mismatches) }
+        case (.array(let e), .array(let a)?) where e.count == a.count:
+            for (i, value) in e.enumerated() { compare(expected: value, actual: a[i], path: "\(path)[\(i)]", mismatches: &mismatches) }
+        case (.number(let e), .number(let a)?):
             let tolerance = path.hasSuffix("ks.p_value") ? 1e-6 : 1e-9
-            if abs(e - a) > tolerance * max(1, abs(e)) {
-                mismatches.append("\(path): expected \(e), got \(a)")
-            }
-        case let number as NSNumber:
-            guard let actualNumber = actual as? NSNumber, isBool(actualNumber), actualNumber.boolValue == number.boolValue else {
-                mismatches.append("\(path): expected \(number.boolValue), got \(String(describing: actual))")
-                return
-            }
-        case let text as String:
-            if (actual as? String) != text { mismatches.append("\(path): expected \"\(text)\", got \(String(describing: actual))") }
+            if abs(e - a) > tolerance * max(1, abs(e)) { mismatches.append("\(path): expected \(e), got \(a)") }
+        case (.null, .null?), (.bool, .bool?), (.string, .string?):
+            if expected != actual { mismatches.append("\(path): expected \(expected), got \(String(describing: actual))") }
         default:
-            mismatches.append("\(path): unexpected expected value \(expected)")
+            mismatches.append("\(path): expected \(expected), got \(String(describing: actual))")
         }
-    }
-
-    static func isBool(_ number: NSNumber) -> Bool {
-        String(cString: number.objCType) == "c" || type(of: number) == type(of: NSNumber(value: true))
     }
 }

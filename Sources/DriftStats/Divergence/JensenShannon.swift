@@ -10,7 +10,7 @@ public enum JensenShannon {
     /// `r_i = reference_i / sum(reference)` and `c_i = current_i / sum(current)`
     /// (before PSI's `1e-4` floor), step by step as scipy does: each vector is
     /// normalised again by its own (pairwise) sum, `m = (p + q) / 2.0`,
-    /// `rel_entr(p, m)` and `rel_entr(q, m)` are summed separately, their sum
+    /// `rel_entr(p, m)` and `rel_entr(q, m)` (see below) are summed separately, their sum
     /// is divided by `log(2)`, and the result is `sqrt(js / 2.0)`.
     ///
     /// Like scipy, it can return NaN when the two distributions are nearly
@@ -45,18 +45,26 @@ public enum JensenShannon {
         return proportions.map { $0 / total }
     }
 
-    /// `scipy.special.rel_entr(x, y)`: `x * log(x / y)` for positive x and y,
-    /// 0 when `x == 0` and `y >= 0`, infinity otherwise.
+    /// `scipy.special.rel_entr(x, y)` as scipy 1.17 computes it
+    /// (`scipy/special/_convex_analysis.pxd`): 0 when `x == 0` and `y >= 0`,
+    /// infinity for other non-positive arguments, `x * log1p((x - y) / y)` when
+    /// `0.5 < x / y < 2` (more accurate for close arguments), `x * log(x / y)`
+    /// for a normal finite ratio, and `x * (log(x) - log(y))` when the ratio
+    /// underflows or overflows.
     private static func relativeEntropy(_ x: Double, _ y: Double) -> Double {
         if x.isNaN || y.isNaN {
             return .nan
         }
-        if x > 0 && y > 0 {
-            return x * log(x / y)
+        if x <= 0 || y <= 0 {
+            return x == 0 && y >= 0 ? 0 : .infinity
         }
-        if x == 0 && y >= 0 {
-            return 0
+        let ratio = x / y
+        if 0.5 < ratio && ratio < 2 {
+            return x * log1p((x - y) / y)
         }
-        return .infinity
+        if Double.leastNormalMagnitude < ratio && ratio < .infinity {
+            return x * log(ratio)
+        }
+        return x * (log(x) - log(y))
     }
 }

@@ -71,7 +71,7 @@ public enum KolmogorovDistribution {
         }
         if t >= size - 1 {
             // Ruben-Gambino: x >= 1 - 1/n.
-            return clipProbability(2 * pow(1.0 - x, size))
+            return clipProbability(2 * libmPower(1.0 - x, size))
         }
         if x >= 0.5 {
             return clipProbability(2 * smirnovSurvival(n: n, x: x))
@@ -91,10 +91,18 @@ public enum KolmogorovDistribution {
             return clipProbability(2 * smirnovSurvival(n: n, x: x))
         }
         // nxSquared < 2.2 < 18: the CDF is computed, then 1 - CDF.
-        if n <= 100_000 && size * pow(x, 1.5) <= 1.4 {
+        if n <= 100_000 && size * libmPower(x, 1.5) <= 1.4 {
             return durbinMatrixCDF(n: n, d: x).survival
         }
         return clipProbability(1.0 - pelzGoodCDF(n: n, x: x))
+    }
+
+    /// glibc's `pow`, always as a call: LLVM rewrites `pow(x, 2)` as `x * x`
+    /// (and `pow(x, 0.5)` as `sqrt(x)`), which can differ in the last bit
+    /// from the `pow` that numpy, Python and xsf call.
+    @inline(never) @_optimize(none)
+    static func libmPower(_ base: Double, _ exponent: Double) -> Double {
+        pow(base, exponent)
     }
 
     /// `np.clip(p, 0.0, 1.0)`: NaN stays NaN.
@@ -117,9 +125,9 @@ public enum KolmogorovDistribution {
     /// `np.sqrt(3)`.
     static let squareRootThree = Double(3).squareRoot()
     /// `np.pi ** 2`, `np.pi ** 4`, `np.pi ** 6` (C `pow`).
-    static let piSquared = pow(Double.pi, 2)
-    static let piFourth = pow(Double.pi, 4)
-    static let piSixth = pow(Double.pi, 6)
+    static let piSquared = libmPower(Double.pi, 2)
+    static let piFourth = libmPower(Double.pi, 4)
+    static let piSixth = libmPower(Double.pi, 6)
     /// `_MIN_LOG`.
     static let minimumLog = -708.0
 
@@ -203,7 +211,7 @@ extension KolmogorovDistribution {
         var v = [Double](repeating: 0, count: m)
         var w = [Double](repeating: 0, count: m)
         for j in 1...m {
-            v[j - 1] = 1.0 - pow(h, Double(j))
+            v[j - 1] = 1.0 - libmPower(h, Double(j))
         }
         var factorial = 1.0
         for j in 1...m {
@@ -213,8 +221,8 @@ extension KolmogorovDistribution {
         }
         // tt = max(2*h - 1.0, 0)**m - 2*h**m
         let base = 2 * h - 1.0
-        let leading = (0 > base) ? 0.0 : pow(base, Double(m))
-        let tt = leading - 2 * pow(h, Double(m))
+        let leading = (0 > base) ? 0.0 : libmPower(base, Double(m))
+        let tt = leading - 2 * libmPower(h, Double(m))
         v[m - 1] = (1.0 + tt) * factorial
 
         var matrix = [Double](repeating: 0, count: m * m)
@@ -591,7 +599,7 @@ extension KolmogorovDistribution {
         if x >= 1.0 { return 1.0 }
         let size = Double(n)
         let z = size.squareRoot() * x
-        let zSquared = pow(z, 2), zThree = pow(z, 3), zFour = pow(z, 4), zSix = pow(z, 6)
+        let zSquared = libmPower(z, 2), zThree = libmPower(z, 3), zFour = libmPower(z, 4), zSix = libmPower(z, 6)
 
         let qLog = -piSquared / 8 / zSquared
         if qLog < minimumLog { return 0.0 }
@@ -607,7 +615,7 @@ extension KolmogorovDistribution {
         let k3d = piSixth * (5 - 30 * zSquared) / 64
         let k3c = piFourth * (-60 * zSquared + 212 * zFour) / 16
         let k3b = piSquared * (135 * zFour - 96 * zSix) / 4
-        let k3a = -30 * zSix - 90 * pow(z, 8)
+        let k3a = -30 * zSix - 90 * libmPower(z, 8)
 
         var terms = (0.0, 0.0, 0.0, 0.0)
         let maxK = Int((16 * z / Double.pi).rounded(.up))
@@ -617,7 +625,7 @@ extension KolmogorovDistribution {
             let mSquared = m * m
             let mFour = mSquared * mSquared
             let mSix = mFour * mSquared
-            let qPower = pow(q, Double(8 * k))
+            let qPower = libmPower(q, Double(8 * k))
             let c1 = k1a + k1b * mSquared
             let c2 = k2a + k2b * mSquared + k2c * mFour
             let c3 = k3a + k3b * mSquared + k3c * mFour + k3d * mSix
@@ -629,8 +637,8 @@ extension KolmogorovDistribution {
         }
         terms.0 = terms.0 * q * squareRootTwoPi / z
         terms.1 = terms.1 * q * squareRootTwoPi / (6 * zFour)
-        terms.2 = terms.2 * q * squareRootTwoPi / (72 * pow(z, 7))
-        terms.3 = terms.3 * q * squareRootTwoPi / (6480 * pow(z, 10))
+        terms.2 = terms.2 * q * squareRootTwoPi / (72 * libmPower(z, 7))
+        terms.3 = terms.3 * q * squareRootTwoPi / (6480 * libmPower(z, 10))
 
         let q2 = exp(-piSquared / 2 / zSquared)
         let squareRootThreeZ = squareRootThree * z
@@ -642,7 +650,7 @@ extension KolmogorovDistribution {
         while k >= 1 {
             let kSquared = Double(k * k)
             let kPi = Double.pi * Double(k)
-            let qPowerK = pow(q2, kSquared)
+            let qPowerK = libmPower(q2, kSquared)
             k2Products.append(kSquared * qPowerK)
             k3Products.append((squareRootThreeZ + kPi) * (squareRootThreeZ - kPi) * kSquared * qPowerK)
             k -= 1
@@ -653,10 +661,10 @@ extension KolmogorovDistribution {
         var k3Extra = 0.0 + pairwiseSum(k3Products[...])
         k3Extra *= piSquared * squareRootTwoPi / (216 * zSix)
         terms.3 += k3Extra
-        terms.0 /= pow(size, 0.0)
-        terms.1 /= pow(size, 0.5)
-        terms.2 /= pow(size, 1.0)
-        terms.3 /= pow(size, 1.5)
+        terms.0 /= libmPower(size, 0.0)
+        terms.1 /= libmPower(size, 0.5)
+        terms.2 /= libmPower(size, 1.0)
+        terms.3 /= libmPower(size, 1.5)
         return terms.0 + terms.1 + terms.2 + terms.3
     }
 }
@@ -696,7 +704,7 @@ extension KolmogorovDistribution {
         }
         // n too big to sum: p ~ e^(-(6nx+1)^2 / 18n).
         if n > 1_000_000 {
-            let logP = -pow(6.0 * Double(n) * x + 1, 2) / 18.0 / Double(n)
+            let logP = -libmPower(6.0 * Double(n) * x + 1, 2) / 18.0 / Double(n)
             if logP < -smirnovLn2 {
                 return exp(logP)
             }
@@ -904,13 +912,26 @@ struct DoubleDouble {
         return (DoubleDouble(mantissa, low), exponent)
     }
 
+    /// C `ldexp(value, exponent)`: one correctly rounded multiplication by
+    /// `2^exponent` when that power is a normal double, `scalbn` otherwise.
     @inline(__always)
     static func cLdexp(_ value: Double, _ exponent: Int) -> Double {
-        scalbn(value, Int32(clamping: exponent))
+        if exponent >= -1022 && exponent <= 1023 {
+            return value * Double(bitPattern: UInt64(1023 + exponent) << 52)
+        }
+        return scalbn(value, Int32(clamping: exponent))
     }
 
+    /// C `frexp(value)`: `value = mantissa * 2^exponent`, `0.5 <= |mantissa| < 1`
+    /// (read off the bits for normal numbers).
     @inline(__always)
     static func cFrexp(_ value: Double) -> (Double, Int) {
+        let bits = value.bitPattern
+        let field = Int((bits >> 52) & 0x7FF)
+        if field != 0 && field != 0x7FF {
+            let mantissa = Double(bitPattern: (bits & ~(UInt64(0x7FF) << 52)) | (UInt64(1022) << 52))
+            return (mantissa, field - 1022)
+        }
         var exponent: Int32 = 0
         let mantissa = withUnsafeMutablePointer(to: &exponent) { pointer in
             frexp(value, pointer)
@@ -961,7 +982,7 @@ struct DoubleDouble {
             return 1.0 / power(a, -m)
         }
         if a == 0.0 { return DoubleDouble(0.0) }
-        let result = pow(a.hi, Double(m))
+        let result = KolmogorovDistribution.libmPower(a.hi, Double(m))
         let ratio = a.lo / a.hi
         var adjustment = Double(m) * ratio
         if abs(adjustment) > 1e-8 {

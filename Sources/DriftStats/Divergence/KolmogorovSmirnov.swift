@@ -151,7 +151,18 @@ public enum KolmogorovSmirnov {
     /// `_compute_outer_prob_inside_method(m, n, g, h)` (scipy's pythran
     /// kernel): the proportion of lattice paths from `(0, 0)` to `(m, n)`
     /// that leave the band `|x/m - y/n| < h / lcm`, by Viehmann's recursion
-    /// over one sliding column.
+    /// over one sliding column `A`:
+    /// `A[jj] = (A_previous[jj + shift] * i + A[jj - 1] * j) / (i + j)`.
+    ///
+    /// Each element is a chain of a multiplication, an addition and a
+    /// division on the element before it, so a column is latency-bound. To
+    /// keep the same operations (and results) but overlap the chains, columns
+    /// are processed in groups of four as a wavefront: column `g` of a group
+    /// runs `shift + 1` steps behind column `g - 1`, which is exactly when the
+    /// value it reads has been written and none of the values column `g - 1`
+    /// still has to read has been overwritten; a column's trailing "set to 1"
+    /// step runs right after its last element, before the next column reads
+    /// past it.
     static func outerProbabilityInsideMethod(_ first: Int, _ second: Int, _ divisor: Int, _ h: Int) -> Double {
         let m = max(first, second)
         let n = min(first, second)
@@ -163,37 +174,135 @@ public enum KolmogorovSmirnov {
         var maxJ = min(Int((Double(h) / mgDouble).rounded(.up)), n + 1)
         var currentLength = maxJ - minJ
         let length = min(2 * maxJ + 2, n + 1)
-        // Reads stay below `length`; the spare slot only guards the buffer.
+        // Every read index stays below `length` (a window moves by at most
+        // `1 + 2h/mg` rows per column); one spare slot guards the buffer.
         let column = UnsafeMutableBufferPointer<Double>.allocate(capacity: length + 1)
         defer { column.deallocate() }
         column.initialize(repeating: 1.0)
         for index in minJ..<min(maxJ, length) {
             column[index] = 0.0
         }
-        for i in 1...m {
-            let lastMinJ = minJ
-            let lastLength = currentLength
-            minJ = max(Int((Double(ng * i - h) / mgDouble).rounded(.down)) + 1, 0)
-            minJ = min(minJ, n)
-            maxJ = min(Int((Double(ng * i + h) / mgDouble).rounded(.up)), n + 1)
-            if maxJ <= minJ { return 1.0 }
-            let iDouble = Double(i)
-            var value = minJ == 0 ? 0.0 : 1.0
-            let shift = minJ - lastMinJ
-            for jj in 0..<(maxJ - minJ) {
-                let j = jj + minJ
-                value = (column[jj + shift] * iDouble + value * Double(j)) / Double(i + j)
-                column[jj] = value
-            }
-            currentLength = maxJ - minJ
-            if lastLength > currentLength {
-                let lower = maxJ - minJ
-                let upper = min(lower + (lastLength - currentLength), length)
-                if lower < upper {
-                    for index in lower..<upper { column[index] = 1 }
+        let a = column.baseAddress!
+
+        let groupSize = 4
+        var planStart = [Int](repeating: 0, count: groupSize)
+        var planLength = [Int](repeating: 0, count: groupSize)
+        var planShift = [Int](repeating: 0, count: groupSize)
+        var planOffset = [Int](repeating: 0, count: groupSize)
+        var planFillLower = [Int](repeating: 0, count: groupSize)
+        var planFillUpper = [Int](repeating: 0, count: groupSize)
+        var planValue = [Double](repeating: 0, count: groupSize)
+
+        var i = 1
+        while i <= m {
+            let count = min(groupSize, m - i + 1)
+            // The windows of the group's columns, as scipy computes them one by one.
+            for g in 0..<count {
+                let columnIndex = i + g
+                let lastMinJ = minJ
+                let lastLength = currentLength
+                minJ = max(Int((Double(ng * columnIndex - h) / mgDouble).rounded(.down)) + 1, 0)
+                minJ = min(minJ, n)
+                maxJ = min(Int((Double(ng * columnIndex + h) / mgDouble).rounded(.up)), n + 1)
+                if maxJ <= minJ { return 1.0 }
+                currentLength = maxJ - minJ
+                planStart[g] = minJ
+                planLength[g] = currentLength
+                planShift[g] = minJ - lastMinJ
+                planOffset[g] = g == 0 ? 0 : planOffset[g - 1] + planShift[g] + 1
+                planValue[g] = minJ == 0 ? 0.0 : 1.0
+                if lastLength > currentLength {
+                    planFillLower[g] = currentLength
+                    planFillUpper[g] = min(currentLength + (lastLength - currentLength), length)
+                } else {
+                    planFillLower[g] = 0
+                    planFillUpper[g] = 0
                 }
             }
+
+            var totalSteps = 0
+            var firstEnd = Int.max
+            for g in 0..<count {
+                totalSteps = max(totalSteps, planOffset[g] + planLength[g])
+                firstEnd = min(firstEnd, planOffset[g] + planLength[g] - 1)
+            }
+            // Steps where all four columns are past their first element and
+            // none reaches its last one.
+            let fastStart = count == groupSize ? planOffset[groupSize - 1] + 1 : Int.max
+            let fastEnd = count == groupSize ? firstEnd : Int.min
+
+            var step = 0
+            while step < totalSteps {
+                if step == fastStart && fastStart < fastEnd {
+                    step = runFourColumns(
+                        a, firstColumn: i, from: fastStart, to: fastEnd,
+                        start: planStart, shift: planShift[0], offset: planOffset, value: &planValue)
+                    continue
+                }
+                for g in 0..<count {
+                    let q = step - planOffset[g]
+                    if q < 0 || q >= planLength[g] { continue }
+                    let iValue = i + g
+                    let j = q + planStart[g]
+                    let value = (a[q + planShift[g]] * Double(iValue) + planValue[g] * Double(j)) / Double(iValue + j)
+                    a[q] = value
+                    planValue[g] = value
+                    if q == planLength[g] - 1 && planFillLower[g] < planFillUpper[g] {
+                        for index in planFillLower[g]..<planFillUpper[g] { a[index] = 1 }
+                    }
+                }
+                step += 1
+            }
+            i += count
         }
-        return column[maxJ - minJ - 1]
+        return column[currentLength - 1]
+    }
+
+    /// The steady state of a group: four columns each computing one element
+    /// per step. Column `g > 0` reads the value column `g - 1` produced in
+    /// the step before (kept in a register); column 0 reads the previous
+    /// group's column from memory. Returns the step after the last one run.
+    @inline(__always)
+    private static func runFourColumns(
+        _ a: UnsafeMutablePointer<Double>, firstColumn: Int, from: Int, to: Int,
+        start: [Int], shift: Int, offset: [Int], value: inout [Double]
+    ) -> Int {
+        let i0 = Double(firstColumn), i1 = Double(firstColumn + 1)
+        let i2 = Double(firstColumn + 2), i3 = Double(firstColumn + 3)
+        let o1 = offset[1], o2 = offset[2], o3 = offset[3]
+        var v0 = value[0], v1 = value[1], v2 = value[2], v3 = value[3]
+        // j and i + j of each column's element at step `from`.
+        var j0 = Double(from + start[0]), j1 = Double(from - o1 + start[1])
+        var j2 = Double(from - o2 + start[2]), j3 = Double(from - o3 + start[3])
+        var d0 = i0 + j0, d1 = i1 + j1, d2 = i2 + j2, d3 = i3 + j3
+        var step = from
+        while step < to {
+            let n0 = (a[step + shift] * i0 + v0 * j0) / d0
+            let n1 = (v0 * i1 + v1 * j1) / d1
+            let n2 = (v1 * i2 + v2 * j2) / d2
+            let n3 = (v2 * i3 + v3 * j3) / d3
+            a[step] = n0
+            a[step - o1] = n1
+            a[step - o2] = n2
+            a[step - o3] = n3
+            v0 = n0
+            v1 = n1
+            v2 = n2
+            v3 = n3
+            j0 += 1
+            j1 += 1
+            j2 += 1
+            j3 += 1
+            d0 += 1
+            d1 += 1
+            d2 += 1
+            d3 += 1
+            step += 1
+        }
+        value[0] = v0
+        value[1] = v1
+        value[2] = v2
+        value[3] = v3
+        return step
     }
 }
