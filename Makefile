@@ -47,8 +47,8 @@ samples: venv
 
 ## bench: hot paths side by side with the references; figures go to BENCHMARKS.md by hand.
 bench: venv
-	$(SWIFT) build -c release --product driftd-bench
-	$(PYTHON) Benchmarks/run.py --bench-binary $$($(SWIFT) build -c release --show-bin-path)/driftd-bench
+	$(SWIFT) build -c release --scratch-path .build-bench --product driftd-bench
+	$(PYTHON) Benchmarks/run.py --bench-binary $$($(SWIFT) build -c release --scratch-path .build-bench --show-bin-path)/driftd-bench
 
 clean:
 	rm -rf .build $(OUT)

@@ -23,7 +23,7 @@ let package = Package(
     targets: [
         .target(name: "DriftStats", swiftSettings: swiftSettings),
         .target(name: "DriftRules", dependencies: ["DriftStats"], swiftSettings: swiftSettings),
-        .target(name: "DriftEngine", dependencies: ["DriftStats", "DriftRules"], swiftSettings: swiftSettings),
+        .target(name: "DriftEngine", dependencies: ["DriftStats", "DriftRules"], swiftSettings: swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .executableTarget(
             name: "driftd",
             dependencies: [

@@ -50,4 +50,21 @@ let seconds = fastest(5) {
     }
     precondition(columns.count == lines)
 }
+let scanOnly = fastest(5) {
+    var count = 0
+    try! LineReader.forEachLine(path: path, includeUnterminated: true) { line, _ in
+        if case .complete = line { count += 1 }
+    }
+    precondition(count == lines)
+}
+let parseOnly = fastest(5) {
+    let parser = RecordParser(layout: layout, categories: (0..<layout.categoricalCount).map { _ in CategoryDictionary() },
+                              classes: CategoryDictionary())
+    try! LineReader.forEachLine(path: path, includeUnterminated: true) { line, _ in
+        guard case .complete(let buffer) = line else { return }
+        precondition(parser.parsePrediction(buffer) == nil)
+    }
+}
+report("line-split", ["seconds": scanOnly])
+report("parse-without-store", ["seconds": parseOnly])
 report("parse", ["lines": lines, "bytes": bytes.count, "seconds": seconds, "lines_per_second": Double(lines) / seconds])

@@ -39,11 +39,14 @@ struct JSONLineReader: ~Copyable {
 
     @inline(__always)
     mutating func skipWhitespace() {
-        while position < bytes.count {
-            let byte = bytes[position]
-            guard byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A else { return }
-            position += 1
+        var p = position
+        let end = bytes.count
+        while p < end {
+            let byte = bytes[p]
+            guard byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A else { break }
+            p += 1
         }
+        position = p
     }
 
     @inline(__always)
@@ -152,37 +155,39 @@ struct JSONLineReader: ~Copyable {
 
     /// Reads a string starting at the opening quote; returns the range of its body (without quotes).
     private mutating func readStringBody() throws(Failure) -> (Range<Int>, Bool) {
-        position += 1
-        let start = position
+        let base = bytes.baseAddress!
+        let end = bytes.count
+        var p = position + 1
+        let start = p
         var escaped = false
-        while position < bytes.count {
-            let byte = bytes[position]
+        defer { position = p }
+        while p < end {
+            let byte = base[p]
             if byte == UInt8(ascii: "\"") {
-                let range = start..<position
-                position += 1
-                return (range, escaped)
+                p += 1
+                return (start..<(p - 1), escaped)
             }
             if byte == UInt8(ascii: "\\") {
                 escaped = true
-                position += 1
-                guard position < bytes.count else { break }
-                switch bytes[position] {
+                p += 1
+                guard p < end else { break }
+                switch base[p] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
                      UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    position += 1
+                    p += 1
                 case UInt8(ascii: "u"):
-                    guard position + 4 < bytes.count else { throw fail("invalid \\u escape") }
-                    for i in 1...4 where !Self.isHexDigit(bytes[position + i]) { throw fail("invalid \\u escape") }
-                    position += 5
+                    guard p + 4 < end else { throw Failure(message: "invalid \\u escape", offset: p) }
+                    for i in 1...4 where !Self.isHexDigit(base[p + i]) { throw Failure(message: "invalid \\u escape", offset: p) }
+                    p += 5
                 default:
-                    throw fail("invalid escape in a string")
+                    throw Failure(message: "invalid escape in a string", offset: p)
                 }
                 continue
             }
-            if byte < 0x20 { throw fail("control character in a string") }
-            position += 1
+            if byte < 0x20 { throw Failure(message: "control character in a string", offset: p) }
+            p += 1
         }
-        throw fail("unterminated string")
+        throw Failure(message: "unterminated string", offset: p)
     }
 
     static func isHexDigit(_ byte: UInt8) -> Bool {

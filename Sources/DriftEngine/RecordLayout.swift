@@ -2,6 +2,11 @@ public import DriftRules
 
 /// How a monitor's records map to columns: field names as bytes, and each feature's column.
 public struct RecordLayout: Sendable {
+    /// The top-level fields of a prediction record, in `predictionTable` order.
+    enum PredictionField: Int {
+        case id, timestamp, features, prediction, score
+    }
+
     /// Where a feature's values go.
     public enum Slot: Sendable, Equatable {
         case numerical(Int)
@@ -15,8 +20,10 @@ public struct RecordLayout: Sendable {
     let scoreKey: [UInt8]
     let labelIDKey: [UInt8]
     let labelKey: [UInt8]
-    /// Feature names as bytes with their slots, in rule order.
-    let featureKeys: [([UInt8], Slot)]
+    /// Feature names to their index in `slots`.
+    let featureTable: KeyTable
+    /// Top-level prediction fields to `PredictionField` raw values.
+    let predictionTable: KeyTable
     /// Whether predictions and labels are classes.
     public let isClassification: Bool
     /// Each feature's slot, in rule order.
@@ -49,6 +56,7 @@ public struct RecordLayout: Sendable {
         self.slots = slots
         numericalCount = numerical
         categoricalCount = categorical
-        featureKeys = zip(rule.features, slots).map { (Array($0.name.utf8), $1) }
+        featureTable = KeyTable(keys: rule.features.map { Array($0.name.utf8) })
+        predictionTable = KeyTable(keys: [idKey, timestampKey, featuresKey, predictionKey, scoreKey])
     }
 }

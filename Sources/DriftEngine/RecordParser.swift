@@ -41,6 +41,10 @@ public final class RecordParser: @unchecked Sendable {
 
     /// Parses one prediction line (then `commitPrediction` stores it); returns the reason when malformed.
     public func parsePrediction(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        // Work on a local row: stored-property accesses of a class are checked for exclusivity each time.
+        var row = RecordRow(numericalCount: 0, categoricalCount: 0)
+        swap(&row, &self.row)
+        defer { swap(&row, &self.row) }
         row.reset()
         var reader = JSONLineReader(bytes: line)
         do {
@@ -49,28 +53,28 @@ public final class RecordParser: @unchecked Sendable {
             var first = true
             while let key = try reader.nextKey(first: first) {
                 first = false
-                if reader.equals(key.range, escaped: key.escaped, layout.idKey) {
-                    let token = try reader.readValue()
-                    if let id = identifier(token, reader) {
+                switch field(key, reader) {
+                case .id:
+                    if let id = identifier(try reader.readValue(), reader) {
                         row.id = id
                         hasID = true
                     } else {
                         hasID = false
                     }
-                } else if reader.equals(key.range, escaped: key.escaped, layout.featuresKey) {
-                    try readFeatures(&reader)
-                } else if reader.equals(key.range, escaped: key.escaped, layout.timestampKey) {
+                case .features:
+                    try readFeatures(&reader, into: &row)
+                case .timestamp:
                     row.timestamp = Self.timestamp(try reader.readValue(), reader) ?? .nan
-                } else if reader.equals(key.range, escaped: key.escaped, layout.predictionKey) {
+                case .prediction:
                     let token = try reader.readValue()
                     if layout.isClassification {
                         row.predictedClass = classID(token, reader) ?? -1
                     } else {
                         row.prediction = Self.number(token) ?? .nan
                     }
-                } else if reader.equals(key.range, escaped: key.escaped, layout.scoreKey) {
+                case .score:
                     row.score = Self.number(try reader.readValue()) ?? .nan
-                } else {
+                case nil:
                     _ = try reader.readValue()
                 }
             }
@@ -80,6 +84,13 @@ public final class RecordParser: @unchecked Sendable {
             return "invalid JSON: \(error.message) at byte \(error.offset + 1)"
         }
         return nil
+    }
+
+    private func field(_ key: (range: Range<Int>, escaped: Bool), _ reader: borrowing JSONLineReader) -> RecordLayout.PredictionField? {
+        let index = key.escaped
+            ? Array(reader.string(key.range, escaped: true).utf8).withUnsafeBufferPointer { layout.predictionTable.index(of: $0) }
+            : layout.predictionTable.index(of: UnsafeBufferPointer(rebasing: reader.bytes[key.range]))
+        return index.flatMap(RecordLayout.PredictionField.init(rawValue:))
     }
 
     /// Parses one label line; returns the label, or the reason when malformed.
@@ -121,7 +132,7 @@ public final class RecordParser: @unchecked Sendable {
         return .success(Label(id: id, value: value, classID: classID))
     }
 
-    private func readFeatures(_ reader: inout JSONLineReader) throws(JSONLineReader.Failure) {
+    private func readFeatures(_ reader: inout JSONLineReader, into row: inout RecordRow) throws(JSONLineReader.Failure) {
         reader.skipWhitespace()
         guard !reader.isAtEnd, reader.bytes[reader.position] == UInt8(ascii: "{") else {
             _ = try reader.readValue()
@@ -146,10 +157,10 @@ public final class RecordParser: @unchecked Sendable {
     }
 
     private func slot(for key: (range: Range<Int>, escaped: Bool), _ reader: borrowing JSONLineReader) -> RecordLayout.Slot? {
-        for (name, slot) in layout.featureKeys where reader.equals(key.range, escaped: key.escaped, name) {
-            return slot
-        }
-        return nil
+        let index = key.escaped
+            ? Array(reader.string(key.range, escaped: true).utf8).withUnsafeBufferPointer { layout.featureTable.index(of: $0) }
+            : layout.featureTable.index(of: UnsafeBufferPointer(rebasing: reader.bytes[key.range]))
+        return index.map { layout.slots[$0] }
     }
 
     /// Ids may be strings or numbers (numbers in canonical form).

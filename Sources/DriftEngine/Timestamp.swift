@@ -16,7 +16,7 @@ public enum Timestamp {
             return value
         }
         guard let year = digits(0, 4), b[s + 4] == UInt8(ascii: "-"), let month = digits(5, 2), b[s + 7] == UInt8(ascii: "-"),
-              let day = digits(8, 2), [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(b[s + 10]),
+              let day = digits(8, 2), b[s + 10] == UInt8(ascii: "T") || b[s + 10] == UInt8(ascii: "t") || b[s + 10] == UInt8(ascii: " "),
               let hour = digits(11, 2), b[s + 13] == UInt8(ascii: ":"), let minute = digits(14, 2),
               b[s + 16] == UInt8(ascii: ":"), let second = digits(17, 2) else { return nil }
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),

@@ -27,9 +27,12 @@ import Darwin
 /// by a long-double constant, after which the rest of the computation runs
 /// in x87 extended precision), this code switches to `Float80` at the same
 /// point. `np.convolve` is replayed with OpenBLAS's Haswell `ddot` summation
-/// order. The one known source of last-bit differences is the Durbin matrix
-/// power: numpy's `matmul` calls OpenBLAS `dgemm`, whose kernel-dependent
-/// blocking is not replicated (sums here are sequential fused multiply-adds).
+/// order, and `np.matmul` with the summation order of OpenBLAS's Haswell
+/// `dgemm` kernel on one thread. The one known possible source of last-bit
+/// differences: for Durbin matrices of size 65 and more (`n x` above 32)
+/// OpenBLAS splits the product over threads, which moves a few elements into
+/// differently summed kernel tails; that split is not modelled (the final
+/// probabilities still matched scipy bit for bit on 400 random such cases).
 public enum KolmogorovDistribution {
     /// `scipy.stats.kstwo.sf(x, n)`: the probability that `D_n` is at least `x`.
     ///
@@ -295,15 +298,41 @@ extension KolmogorovDistribution {
         return MixedPrecisionValue.double(p).clipped
     }
 
-    /// `np.matmul` of two `size x size` row-major matrices: each element a
-    /// sequential fused multiply-add over `k`, as OpenBLAS's Haswell `dgemm`
-    /// kernel accumulates (its blocking of edge tiles is not replicated).
+    /// `np.matmul` of two `size x size` row-major matrices as OpenBLAS's
+    /// Haswell `dgemm` kernel (`dgemm_kernel_4x8_haswell.S`) sums when it runs
+    /// on one thread (numpy's row-major product is the column-major
+    /// `B^T A^T`, so the kernel's `N` runs over rows): every element is a
+    /// sequential fused multiply-add over `k`, except in a trailing single
+    /// row (an odd size), where columns in blocks of four use `KERNEL4x1`:
+    /// four accumulators `k mod 4` over the first `8 floor(size/8)` terms, the
+    /// rest into the first, summed `(a0 + a1) + (a2 + a3)`. OpenBLAS goes
+    /// multi-threaded above `size^3 = 4 * 65536` (size 65 and up), and its
+    /// thread partition moves some tails; that is not replicated.
     static func multiplyMatrices(_ left: [Double], _ right: [Double], into result: inout [Double], size: Int) {
         left.withUnsafeBufferPointer { a in
             right.withUnsafeBufferPointer { b in
                 result.withUnsafeMutableBufferPointer { c in
                     for row in 0..<size {
-                        for column in 0..<size {
+                        let singleRowTail = size % 2 == 1 && row == size - 1
+                        let blockedColumns = singleRowTail ? (size / 4) * 4 : 0
+                        let blockedTerms = (size / 8) * 8
+                        for column in 0..<blockedColumns {
+                            var lanes = (0.0, 0.0, 0.0, 0.0)
+                            var inner = 0
+                            while inner < blockedTerms {
+                                lanes.0 = lanes.0.addingProduct(a[row * size + inner], b[inner * size + column])
+                                lanes.1 = lanes.1.addingProduct(a[row * size + inner + 1], b[(inner + 1) * size + column])
+                                lanes.2 = lanes.2.addingProduct(a[row * size + inner + 2], b[(inner + 2) * size + column])
+                                lanes.3 = lanes.3.addingProduct(a[row * size + inner + 3], b[(inner + 3) * size + column])
+                                inner += 4
+                            }
+                            while inner < size {
+                                lanes.0 = lanes.0.addingProduct(a[row * size + inner], b[inner * size + column])
+                                inner += 1
+                            }
+                            c[row * size + column] = (lanes.0 + lanes.1) + (lanes.2 + lanes.3)
+                        }
+                        for column in blockedColumns..<size {
                             var accumulator = 0.0
                             for inner in 0..<size {
                                 accumulator = accumulator.addingProduct(a[row * size + inner], b[inner * size + column])
@@ -477,87 +506,89 @@ extension KolmogorovDistribution {
 
 // MARK: - np.convolve
 
-/// `numpy.convolve(a, v)` (mode `full`) for float64, in numpy's summation
-/// order: `correlate(a, v[::-1])`, where each output is `DOUBLE_dot` (OpenBLAS
-/// `ddot`) except the fully overlapping ones, which `small_correlate` sums
-/// directly when the kernel has at most 11 elements.
-enum NumpyConvolution {
-    /// Writes the `len(a) + len(v) - 1` outputs into `output` (which must be
-    /// large enough) and returns their count.
-    static func full(_ a: ArraySlice<Double>, _ v: ArraySlice<Double>, into output: inout [Double]) -> Int {
-        var data = Array(a)
-        var kernel = Array(v)
-        if kernel.count > data.count { swap(&data, &kernel) }
-        kernel.reverse()
-        let n1 = data.count
-        let n2 = kernel.count
-        if n1 == 0 || n2 == 0 { return 0 }
-        let total = n1 + n2 - 1
-        if output.count < total { output = [Double](repeating: 0, count: total) }
-        data.withUnsafeBufferPointer { d in
-            kernel.withUnsafeBufferPointer { k in
-                var out = 0
-                // Left edge: partial overlaps of growing length.
-                for i in 0..<(n2 - 1) {
-                    output[out] = dot(d.baseAddress!, k.baseAddress! + (n2 - 1 - i), count: i + 1)
-                    out += 1
-                }
-                // Full overlaps.
-                for i in 0..<(n1 - n2 + 1) {
-                    if n2 <= 11 {
-                        var sum = 0.0
-                        for j in 0..<n2 {
-                            sum += d[i + j] * k[j]
-                        }
-                        output[out] = sum
-                    } else {
-                        output[out] = dot(d.baseAddress! + i, k.baseAddress!, count: n2)
+extension KolmogorovDistribution {
+    /// `numpy.convolve(a, v)` (mode `full`) for float64, in numpy's summation
+    /// order: `correlate(a, v[::-1])`, where each output is `DOUBLE_dot` (OpenBLAS
+    /// `ddot`) except the fully overlapping ones, which `small_correlate` sums
+    /// directly when the kernel has at most 11 elements.
+    enum NumpyConvolution {
+        /// Writes the `len(a) + len(v) - 1` outputs into `output` (which must be
+        /// large enough) and returns their count.
+        static func full(_ a: ArraySlice<Double>, _ v: ArraySlice<Double>, into output: inout [Double]) -> Int {
+            var data = Array(a)
+            var kernel = Array(v)
+            if kernel.count > data.count { swap(&data, &kernel) }
+            kernel.reverse()
+            let n1 = data.count
+            let n2 = kernel.count
+            if n1 == 0 || n2 == 0 { return 0 }
+            let total = n1 + n2 - 1
+            if output.count < total { output = [Double](repeating: 0, count: total) }
+            data.withUnsafeBufferPointer { d in
+                kernel.withUnsafeBufferPointer { k in
+                    var out = 0
+                    // Left edge: partial overlaps of growing length.
+                    for i in 0..<(n2 - 1) {
+                        output[out] = dot(d.baseAddress!, k.baseAddress! + (n2 - 1 - i), count: i + 1)
+                        out += 1
                     }
-                    out += 1
-                }
-                // Right edge: shrinking overlaps.
-                var length = n2
-                let first = n1 - n2 + 1
-                for i in 0..<(n2 - 1) {
-                    length -= 1
-                    output[out] = dot(d.baseAddress! + first + i, k.baseAddress!, count: length)
-                    out += 1
+                    // Full overlaps.
+                    for i in 0..<(n1 - n2 + 1) {
+                        if n2 <= 11 {
+                            var sum = 0.0
+                            for j in 0..<n2 {
+                                sum += d[i + j] * k[j]
+                            }
+                            output[out] = sum
+                        } else {
+                            output[out] = dot(d.baseAddress! + i, k.baseAddress!, count: n2)
+                        }
+                        out += 1
+                    }
+                    // Right edge: shrinking overlaps.
+                    var length = n2
+                    let first = n1 - n2 + 1
+                    for i in 0..<(n2 - 1) {
+                        length -= 1
+                        output[out] = dot(d.baseAddress! + first + i, k.baseAddress!, count: length)
+                        out += 1
+                    }
                 }
             }
+            return total
         }
-        return total
-    }
 
-    /// OpenBLAS `ddot` for unit strides on Haswell: blocks of 16 go to 16
-    /// fused multiply-add lanes reduced pairwise, the tail is added one
-    /// product at a time.
-    static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, count: Int) -> Double {
-        let blocked = count & ~15
-        var result = 0.0
-        if blocked > 0 {
-            var lanes = [Double](repeating: 0, count: 16)
-            var index = 0
-            while index < blocked {
-                for lane in 0..<16 {
-                    lanes[lane] = lanes[lane].addingProduct(x[index + lane], y[index + lane])
+        /// OpenBLAS `ddot` for unit strides on Haswell: blocks of 16 go to 16
+        /// fused multiply-add lanes reduced pairwise, the tail is added one
+        /// product at a time.
+        static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, count: Int) -> Double {
+            let blocked = count & ~15
+            var result = 0.0
+            if blocked > 0 {
+                var lanes = [Double](repeating: 0, count: 16)
+                var index = 0
+                while index < blocked {
+                    for lane in 0..<16 {
+                        lanes[lane] = lanes[lane].addingProduct(x[index + lane], y[index + lane])
+                    }
+                    index += 16
                 }
-                index += 16
+                // vextractf128 / vaddpd / vhaddpd reduction of ymm4..ymm7.
+                let a0 = lanes[0] + lanes[2], a1 = lanes[1] + lanes[3]
+                let b0 = lanes[4] + lanes[6], b1 = lanes[5] + lanes[7]
+                let c0 = lanes[8] + lanes[10], c1 = lanes[9] + lanes[11]
+                let d0 = lanes[12] + lanes[14], d1 = lanes[13] + lanes[15]
+                let ab0 = a0 + b0, ab1 = a1 + b1
+                let cd0 = c0 + d0, cd1 = c1 + d1
+                result = (ab0 + cd0) + (ab1 + cd1)
             }
-            // vextractf128 / vaddpd / vhaddpd reduction of ymm4..ymm7.
-            let a0 = lanes[0] + lanes[2], a1 = lanes[1] + lanes[3]
-            let b0 = lanes[4] + lanes[6], b1 = lanes[5] + lanes[7]
-            let c0 = lanes[8] + lanes[10], c1 = lanes[9] + lanes[11]
-            let d0 = lanes[12] + lanes[14], d1 = lanes[13] + lanes[15]
-            let ab0 = a0 + b0, ab1 = a1 + b1
-            let cd0 = c0 + d0, cd1 = c1 + d1
-            result = (ab0 + cd0) + (ab1 + cd1)
+            var index = blocked
+            while index < count {
+                result += y[index] * x[index]
+                index += 1
+            }
+            return 0.0 + result
         }
-        var index = blocked
-        while index < count {
-            result += y[index] * x[index]
-            index += 1
-        }
-        return 0.0 + result
     }
 }
 
@@ -764,339 +795,341 @@ extension KolmogorovDistribution {
     static let smirnovLn2 = 0.693147180559945309417232121458176568
 }
 
-/// The double-double number of xsf's `dd_real.h` (qd 2.3.18): `hi + lo`
-/// with `|lo| <= ulp(hi) / 2`, and the operations `kolmogorov.h` uses.
-struct DoubleDouble {
-    var hi: Double
-    var lo: Double
+extension KolmogorovDistribution {
+    /// The double-double number of xsf's `dd_real.h` (qd 2.3.18): `hi + lo`
+    /// with `|lo| <= ulp(hi) / 2`, and the operations `kolmogorov.h` uses.
+    struct DoubleDouble {
+        var hi: Double
+        var lo: Double
 
-    init(_ hi: Double, _ lo: Double) {
-        self.hi = hi
-        self.lo = lo
-    }
-
-    init(_ value: Double) {
-        hi = value
-        lo = 0.0
-    }
-
-    /// `fl(a + b)` and its error, assuming `|a| >= |b|`.
-    @inline(__always)
-    static func quickTwoSum(_ a: Double, _ b: Double) -> (Double, Double) {
-        let s = a + b
-        let c = s - a
-        return (s, b - c)
-    }
-
-    /// `fl(a + b)` and its error.
-    @inline(__always)
-    static func twoSum(_ a: Double, _ b: Double) -> (Double, Double) {
-        let s = a + b
-        let c = s - a
-        let d = b - c
-        let e = s - c
-        return (s, (a - e) + d)
-    }
-
-    /// `fl(a * b)` and its error (by a fused multiply-add).
-    @inline(__always)
-    static func twoProduct(_ a: Double, _ b: Double) -> (Double, Double) {
-        let p = a * b
-        return (p, (-p).addingProduct(a, b))
-    }
-
-    static prefix func - (value: DoubleDouble) -> DoubleDouble {
-        DoubleDouble(-value.hi, -value.lo)
-    }
-
-    static func + (lhs: DoubleDouble, rhs: DoubleDouble) -> DoubleDouble {
-        var (s1, s2) = twoSum(lhs.hi, rhs.hi)
-        let (t1, t2) = twoSum(lhs.lo, rhs.lo)
-        s2 += t1
-        (s1, s2) = quickTwoSum(s1, s2)
-        s2 += t2
-        (s1, s2) = quickTwoSum(s1, s2)
-        return DoubleDouble(s1, s2)
-    }
-
-    static func + (lhs: DoubleDouble, rhs: Double) -> DoubleDouble {
-        var (s1, s2) = twoSum(lhs.hi, rhs)
-        s2 += lhs.lo
-        (s1, s2) = quickTwoSum(s1, s2)
-        return DoubleDouble(s1, s2)
-    }
-
-    static func - (lhs: DoubleDouble, rhs: DoubleDouble) -> DoubleDouble {
-        lhs + (-rhs)
-    }
-
-    static func - (lhs: DoubleDouble, rhs: Double) -> DoubleDouble {
-        var (s1, s2) = twoSum(lhs.hi, -rhs)
-        s2 += lhs.lo
-        (s1, s2) = quickTwoSum(s1, s2)
-        return DoubleDouble(s1, s2)
-    }
-
-    static func * (lhs: DoubleDouble, rhs: DoubleDouble) -> DoubleDouble {
-        var (p1, p2) = twoProduct(lhs.hi, rhs.hi)
-        p2 += (lhs.hi * rhs.lo + lhs.lo * rhs.hi)
-        (p1, p2) = quickTwoSum(p1, p2)
-        return DoubleDouble(p1, p2)
-    }
-
-    static func * (lhs: DoubleDouble, rhs: Double) -> DoubleDouble {
-        let (p1, e1) = twoProduct(lhs.hi, rhs)
-        let (p2, e2) = twoProduct(lhs.lo, rhs)
-        let (s, e) = quickTwoSum(p1, e2 + p2 + e1)
-        return DoubleDouble(s, e)
-    }
-
-    static func * (lhs: Double, rhs: DoubleDouble) -> DoubleDouble {
-        let (p1, e1) = twoProduct(lhs, rhs.hi)
-        let (p2, e2) = twoProduct(lhs, rhs.lo)
-        let (s, e) = quickTwoSum(p1, e2 + p2 + e1)
-        return DoubleDouble(s, e)
-    }
-
-    static func / (lhs: DoubleDouble, rhs: DoubleDouble) -> DoubleDouble {
-        var q1 = lhs.hi / rhs.hi
-        var r = lhs - rhs * q1
-        var q2 = r.hi / rhs.hi
-        r = r - rhs * q2
-        let q3 = r.hi / rhs.hi
-        (q1, q2) = quickTwoSum(q1, q2)
-        return DoubleDouble(q1, q2) + q3
-    }
-
-    static func / (lhs: DoubleDouble, rhs: Double) -> DoubleDouble {
-        lhs / DoubleDouble(rhs)
-    }
-
-    static func / (lhs: Double, rhs: DoubleDouble) -> DoubleDouble {
-        DoubleDouble(lhs) / rhs
-    }
-
-    static func == (lhs: DoubleDouble, rhs: Double) -> Bool {
-        lhs.hi == rhs && lhs.lo == 0.0
-    }
-
-    static func != (lhs: DoubleDouble, rhs: Double) -> Bool {
-        lhs.hi != rhs || lhs.lo != 0.0
-    }
-
-    /// `floor(a)`.
-    static func floor(_ a: DoubleDouble) -> DoubleDouble {
-        var hi = a.hi.rounded(.down)
-        var lo = 0.0
-        if hi == a.hi {
-            lo = a.lo.rounded(.down)
-            (hi, lo) = quickTwoSum(hi, lo)
+        init(_ hi: Double, _ lo: Double) {
+            self.hi = hi
+            self.lo = lo
         }
-        return DoubleDouble(hi, lo)
-    }
 
-    /// C `ldexp` on both parts.
-    static func scaled(_ a: DoubleDouble, _ exponent: Int) -> DoubleDouble {
-        DoubleDouble(cLdexp(a.hi, exponent), cLdexp(a.lo, exponent))
-    }
+        init(_ value: Double) {
+            hi = value
+            lo = 0.0
+        }
 
-    /// `frexp`: `0.5 <= |b.hi| < 1`, or `|b.hi| == 1` with `b.hi * b.lo < 0`.
-    static func fractionAndExponent(_ a: DoubleDouble) -> (DoubleDouble, Int) {
-        var (mantissa, exponent) = cFrexp(a.hi)
-        var low = cLdexp(a.lo, -exponent)
-        if abs(mantissa) == 0.5 && mantissa * low < 0 {
-            mantissa *= 2
-            low *= 2
-            exponent -= 1
+        /// `fl(a + b)` and its error, assuming `|a| >= |b|`.
+        @inline(__always)
+        static func quickTwoSum(_ a: Double, _ b: Double) -> (Double, Double) {
+            let s = a + b
+            let c = s - a
+            return (s, b - c)
         }
-        return (DoubleDouble(mantissa, low), exponent)
-    }
 
-    /// C `ldexp(value, exponent)`: one correctly rounded multiplication by
-    /// `2^exponent` when that power is a normal double, `scalbn` otherwise.
-    @inline(__always)
-    static func cLdexp(_ value: Double, _ exponent: Int) -> Double {
-        if exponent >= -1022 && exponent <= 1023 {
-            return value * Double(bitPattern: UInt64(1023 + exponent) << 52)
+        /// `fl(a + b)` and its error.
+        @inline(__always)
+        static func twoSum(_ a: Double, _ b: Double) -> (Double, Double) {
+            let s = a + b
+            let c = s - a
+            let d = b - c
+            let e = s - c
+            return (s, (a - e) + d)
         }
-        return scalbn(value, Int32(clamping: exponent))
-    }
 
-    /// C `frexp(value)`: `value = mantissa * 2^exponent`, `0.5 <= |mantissa| < 1`
-    /// (read off the bits for normal numbers).
-    @inline(__always)
-    static func cFrexp(_ value: Double) -> (Double, Int) {
-        let bits = value.bitPattern
-        let field = Int((bits >> 52) & 0x7FF)
-        if field != 0 && field != 0x7FF {
-            let mantissa = Double(bitPattern: (bits & ~(UInt64(0x7FF) << 52)) | (UInt64(1022) << 52))
-            return (mantissa, field - 1022)
+        /// `fl(a * b)` and its error (by a fused multiply-add).
+        @inline(__always)
+        static func twoProduct(_ a: Double, _ b: Double) -> (Double, Double) {
+            let p = a * b
+            return (p, (-p).addingProduct(a, b))
         }
-        var exponent: Int32 = 0
-        let mantissa = withUnsafeMutablePointer(to: &exponent) { pointer in
-            frexp(value, pointer)
-        }
-        return (mantissa, Int(exponent))
-    }
 
-    /// cephes `expm1`.
-    static func cephesExpm1(_ x: Double) -> Double {
-        if !x.isFinite {
-            if x.isNaN { return x }
-            return x > 0 ? x : -1.0
+        static prefix func - (value: DoubleDouble) -> DoubleDouble {
+            DoubleDouble(-value.hi, -value.lo)
         }
-        if x < -0.5 || x > 0.5 {
-            return exp(x) - 1.0
-        }
-        let xx = x * x
-        var p = 1.2617719307481059087798E-4
-        p = p * xx + 3.0299440770744196129956E-2
-        p = p * xx + 9.9999999999999999991025E-1
-        var r = x * p
-        var q = 3.0019850513866445504159E-6
-        q = q * xx + 2.5244834034968410419224E-3
-        q = q * xx + 2.2726554820815502876593E-1
-        q = q * xx + 2.0000000000000000000897E0
-        r = r / (q - r)
-        return r + r
-    }
 
-    /// `modNX`: `floor(n x)` and `n x - floor(n x)` computed exactly.
-    static func modNX(_ n: Int, _ x: Double) -> (alpha: Double, floor: Int, product: Double) {
-        let product = Double(n) * DoubleDouble(x)
-        let productFloor = DoubleDouble.floor(product)
-        let remainder = product - productFloor
-        var alpha = remainder.hi
-        var floorValue = Int(productFloor.hi)
-        if alpha == 1 {
-            floorValue += 1
-            alpha = 0
+        static func + (lhs: DoubleDouble, rhs: DoubleDouble) -> DoubleDouble {
+            var (s1, s2) = twoSum(lhs.hi, rhs.hi)
+            let (t1, t2) = twoSum(lhs.lo, rhs.lo)
+            s2 += t1
+            (s1, s2) = quickTwoSum(s1, s2)
+            s2 += t2
+            (s1, s2) = quickTwoSum(s1, s2)
+            return DoubleDouble(s1, s2)
         }
-        return (alpha, floorValue, product.hi)
-    }
 
-    /// `pow_D(a, m)`: `a^m` via `pow(a.hi, m)` and a correction for `a.lo`.
-    static func power(_ a: DoubleDouble, _ m: Int) -> DoubleDouble {
-        if m <= 0 {
-            if m == 0 { return DoubleDouble(1.0) }
-            return 1.0 / power(a, -m)
+        static func + (lhs: DoubleDouble, rhs: Double) -> DoubleDouble {
+            var (s1, s2) = twoSum(lhs.hi, rhs)
+            s2 += lhs.lo
+            (s1, s2) = quickTwoSum(s1, s2)
+            return DoubleDouble(s1, s2)
         }
-        if a == 0.0 { return DoubleDouble(0.0) }
-        let result = KolmogorovDistribution.libmPower(a.hi, Double(m))
-        let ratio = a.lo / a.hi
-        var adjustment = Double(m) * ratio
-        if abs(adjustment) > 1e-8 {
-            if abs(adjustment) < 1e-4 {
-                adjustment += (Double(m) * ratio) * (Double(m - 1) / 2.0 * ratio)
+
+        static func - (lhs: DoubleDouble, rhs: DoubleDouble) -> DoubleDouble {
+            lhs + (-rhs)
+        }
+
+        static func - (lhs: DoubleDouble, rhs: Double) -> DoubleDouble {
+            var (s1, s2) = twoSum(lhs.hi, -rhs)
+            s2 += lhs.lo
+            (s1, s2) = quickTwoSum(s1, s2)
+            return DoubleDouble(s1, s2)
+        }
+
+        static func * (lhs: DoubleDouble, rhs: DoubleDouble) -> DoubleDouble {
+            var (p1, p2) = twoProduct(lhs.hi, rhs.hi)
+            p2 += (lhs.hi * rhs.lo + lhs.lo * rhs.hi)
+            (p1, p2) = quickTwoSum(p1, p2)
+            return DoubleDouble(p1, p2)
+        }
+
+        static func * (lhs: DoubleDouble, rhs: Double) -> DoubleDouble {
+            let (p1, e1) = twoProduct(lhs.hi, rhs)
+            let (p2, e2) = twoProduct(lhs.lo, rhs)
+            let (s, e) = quickTwoSum(p1, e2 + p2 + e1)
+            return DoubleDouble(s, e)
+        }
+
+        static func * (lhs: Double, rhs: DoubleDouble) -> DoubleDouble {
+            let (p1, e1) = twoProduct(lhs, rhs.hi)
+            let (p2, e2) = twoProduct(lhs, rhs.lo)
+            let (s, e) = quickTwoSum(p1, e2 + p2 + e1)
+            return DoubleDouble(s, e)
+        }
+
+        static func / (lhs: DoubleDouble, rhs: DoubleDouble) -> DoubleDouble {
+            var q1 = lhs.hi / rhs.hi
+            var r = lhs - rhs * q1
+            var q2 = r.hi / rhs.hi
+            r = r - rhs * q2
+            let q3 = r.hi / rhs.hi
+            (q1, q2) = quickTwoSum(q1, q2)
+            return DoubleDouble(q1, q2) + q3
+        }
+
+        static func / (lhs: DoubleDouble, rhs: Double) -> DoubleDouble {
+            lhs / DoubleDouble(rhs)
+        }
+
+        static func / (lhs: Double, rhs: DoubleDouble) -> DoubleDouble {
+            DoubleDouble(lhs) / rhs
+        }
+
+        static func == (lhs: DoubleDouble, rhs: Double) -> Bool {
+            lhs.hi == rhs && lhs.lo == 0.0
+        }
+
+        static func != (lhs: DoubleDouble, rhs: Double) -> Bool {
+            lhs.hi != rhs || lhs.lo != 0.0
+        }
+
+        /// `floor(a)`.
+        static func floor(_ a: DoubleDouble) -> DoubleDouble {
+            var hi = a.hi.rounded(.down)
+            var lo = 0.0
+            if hi == a.hi {
+                lo = a.lo.rounded(.down)
+                (hi, lo) = quickTwoSum(hi, lo)
+            }
+            return DoubleDouble(hi, lo)
+        }
+
+        /// C `ldexp` on both parts.
+        static func scaled(_ a: DoubleDouble, _ exponent: Int) -> DoubleDouble {
+            DoubleDouble(cLdexp(a.hi, exponent), cLdexp(a.lo, exponent))
+        }
+
+        /// `frexp`: `0.5 <= |b.hi| < 1`, or `|b.hi| == 1` with `b.hi * b.lo < 0`.
+        static func fractionAndExponent(_ a: DoubleDouble) -> (DoubleDouble, Int) {
+            var (mantissa, exponent) = cFrexp(a.hi)
+            var low = cLdexp(a.lo, -exponent)
+            if abs(mantissa) == 0.5 && mantissa * low < 0 {
+                mantissa *= 2
+                low *= 2
+                exponent -= 1
+            }
+            return (DoubleDouble(mantissa, low), exponent)
+        }
+
+        /// C `ldexp(value, exponent)`: one correctly rounded multiplication by
+        /// `2^exponent` when that power is a normal double, `scalbn` otherwise.
+        @inline(__always)
+        static func cLdexp(_ value: Double, _ exponent: Int) -> Double {
+            if exponent >= -1022 && exponent <= 1023 {
+                return value * Double(bitPattern: UInt64(1023 + exponent) << 52)
+            }
+            return scalbn(value, Int32(clamping: exponent))
+        }
+
+        /// C `frexp(value)`: `value = mantissa * 2^exponent`, `0.5 <= |mantissa| < 1`
+        /// (read off the bits for normal numbers).
+        @inline(__always)
+        static func cFrexp(_ value: Double) -> (Double, Int) {
+            let bits = value.bitPattern
+            let field = Int((bits >> 52) & 0x7FF)
+            if field != 0 && field != 0x7FF {
+                let mantissa = Double(bitPattern: (bits & ~(UInt64(0x7FF) << 52)) | (UInt64(1022) << 52))
+                return (mantissa, field - 1022)
+            }
+            var exponent: Int32 = 0
+            let mantissa = withUnsafeMutablePointer(to: &exponent) { pointer in
+                frexp(value, pointer)
+            }
+            return (mantissa, Int(exponent))
+        }
+
+        /// cephes `expm1`.
+        static func cephesExpm1(_ x: Double) -> Double {
+            if !x.isFinite {
+                if x.isNaN { return x }
+                return x > 0 ? x : -1.0
+            }
+            if x < -0.5 || x > 0.5 {
+                return exp(x) - 1.0
+            }
+            let xx = x * x
+            var p = 1.2617719307481059087798E-4
+            p = p * xx + 3.0299440770744196129956E-2
+            p = p * xx + 9.9999999999999999991025E-1
+            var r = x * p
+            var q = 3.0019850513866445504159E-6
+            q = q * xx + 2.5244834034968410419224E-3
+            q = q * xx + 2.2726554820815502876593E-1
+            q = q * xx + 2.0000000000000000000897E0
+            r = r / (q - r)
+            return r + r
+        }
+
+        /// `modNX`: `floor(n x)` and `n x - floor(n x)` computed exactly.
+        static func modNX(_ n: Int, _ x: Double) -> (alpha: Double, floor: Int, product: Double) {
+            let product = Double(n) * DoubleDouble(x)
+            let productFloor = DoubleDouble.floor(product)
+            let remainder = product - productFloor
+            var alpha = remainder.hi
+            var floorValue = Int(productFloor.hi)
+            if alpha == 1 {
+                floorValue += 1
+                alpha = 0
+            }
+            return (alpha, floorValue, product.hi)
+        }
+
+        /// `pow_D(a, m)`: `a^m` via `pow(a.hi, m)` and a correction for `a.lo`.
+        static func power(_ a: DoubleDouble, _ m: Int) -> DoubleDouble {
+            if m <= 0 {
+                if m == 0 { return DoubleDouble(1.0) }
+                return 1.0 / power(a, -m)
+            }
+            if a == 0.0 { return DoubleDouble(0.0) }
+            let result = KolmogorovDistribution.libmPower(a.hi, Double(m))
+            let ratio = a.lo / a.hi
+            var adjustment = Double(m) * ratio
+            if abs(adjustment) > 1e-8 {
+                if abs(adjustment) < 1e-4 {
+                    adjustment += (Double(m) * ratio) * (Double(m - 1) / 2.0 * ratio)
+                } else {
+                    adjustment = cephesExpm1(Double(m) * log1p(ratio))
+                }
+            }
+            return DoubleDouble(result) + result * adjustment
+        }
+
+        /// `pow4_D(a, b, c, d, m)`: `((a + b) / (c + d))^m`.
+        static func power4(_ a: Double, _ b: Double, _ c: Double, _ d: Double, _ m: Int) -> DoubleDouble {
+            if m <= 0 {
+                if m == 0 { return DoubleDouble(1.0) }
+                return power4(c, d, a, b, -m)
+            }
+            let numerator = DoubleDouble(a) + b
+            let denominator = DoubleDouble(c) + d
+            if numerator == 0.0 {
+                return denominator == 0.0 ? DoubleDouble(.nan, .nan) : DoubleDouble(0.0)
+            }
+            if denominator == 0.0 {
+                return numerator.hi < 0 || (numerator.hi == 0 && numerator.lo < 0)
+                    ? DoubleDouble(-.infinity, -.infinity) : DoubleDouble(.infinity, .infinity)
+            }
+            return power(numerator / denominator, m)
+        }
+
+        /// `nextPowerOf2(x)` exactly as xsf writes it.
+        static func nextPowerOfTwo(_ x: Double) -> Double {
+            let q = cLdexp(x, 1 - Double.significandBitCount - 1)
+            var l = abs(q + x)
+            if l == 0 {
+                l = abs(x)
             } else {
-                adjustment = cephesExpm1(Double(m) * log1p(ratio))
+                let integer = cIntCast(l)
+                if Double(integer) == l {
+                    l = Double(integer)
+                }
             }
+            return l
         }
-        return DoubleDouble(result) + result * adjustment
-    }
 
-    /// `pow4_D(a, b, c, d, m)`: `((a + b) / (c + d))^m`.
-    static func power4(_ a: Double, _ b: Double, _ c: Double, _ d: Double, _ m: Int) -> DoubleDouble {
-        if m <= 0 {
-            if m == 0 { return DoubleDouble(1.0) }
-            return power4(c, d, a, b, -m)
+        /// C's `(int)` conversion on x86-64: truncation, `INT_MIN` when out of range.
+        static func cIntCast(_ value: Double) -> Int32 {
+            if value.isNaN || value >= 2_147_483_648.0 || value <= -2_147_483_649.0 { return Int32.min }
+            return Int32(value)
         }
-        let numerator = DoubleDouble(a) + b
-        let denominator = DoubleDouble(c) + d
-        if numerator == 0.0 {
-            return denominator == 0.0 ? DoubleDouble(.nan, .nan) : DoubleDouble(0.0)
-        }
-        if denominator == 0.0 {
-            return numerator.hi < 0 || (numerator.hi == 0 && numerator.lo < 0)
-                ? DoubleDouble(-.infinity, -.infinity) : DoubleDouble(.infinity, .infinity)
-        }
-        return power(numerator / denominator, m)
-    }
 
-    /// `nextPowerOf2(x)` exactly as xsf writes it.
-    static func nextPowerOfTwo(_ x: Double) -> Double {
-        let q = cLdexp(x, 1 - Double.significandBitCount - 1)
-        var l = abs(q + x)
-        if l == 0 {
-            l = abs(x)
-        } else {
-            let integer = cIntCast(l)
-            if Double(integer) == l {
-                l = Double(integer)
+        /// `SM_MAX_EXPONENT`.
+        static let maximumExponent = 960
+
+        /// `pow2Scaled_D(a, m)`: `a^m` as a mantissa in `[0.5, 1)` and an exponent.
+        static func scaledPower(_ a: DoubleDouble, _ m: Int) -> (DoubleDouble, Int) {
+            if m <= 0 {
+                if m == 0 { return (DoubleDouble(1.0), 0) }
+                let (inverse, inverseExponent) = scaledPower(a, -m)
+                let (result, resultExponent) = fractionAndExponent(1.0 / inverse)
+                return (result, -inverseExponent + resultExponent)
             }
-        }
-        return l
-    }
-
-    /// C's `(int)` conversion on x86-64: truncation, `INT_MIN` when out of range.
-    static func cIntCast(_ value: Double) -> Int32 {
-        if value.isNaN || value >= 2_147_483_648.0 || value <= -2_147_483_649.0 { return Int32.min }
-        return Int32(value)
-    }
-
-    /// `SM_MAX_EXPONENT`.
-    static let maximumExponent = 960
-
-    /// `pow2Scaled_D(a, m)`: `a^m` as a mantissa in `[0.5, 1)` and an exponent.
-    static func scaledPower(_ a: DoubleDouble, _ m: Int) -> (DoubleDouble, Int) {
-        if m <= 0 {
-            if m == 0 { return (DoubleDouble(1.0), 0) }
-            let (inverse, inverseExponent) = scaledPower(a, -m)
-            let (result, resultExponent) = fractionAndExponent(1.0 / inverse)
-            return (result, -inverseExponent + resultExponent)
-        }
-        let (y, yExponent) = fractionAndExponent(a)
-        if m == 1 { return (y, yExponent) }
-        var maximum = maximumExponent
-        if Double(m) * (y.hi - 1) / y.hi < Double(-maximumExponent) * KolmogorovDistribution.smirnovLn2 {
-            let log2Y = log(y.hi) / KolmogorovDistribution.smirnovLn2
-            let log2Result = Double(m) * log2Y
-            if log2Result <= Double(-maximumExponent) {
-                maximum = Int(cIntCast(nextPowerOfTwo(Double(-maximumExponent) / log2Y + 1) / 2))
+            let (y, yExponent) = fractionAndExponent(a)
+            if m == 1 { return (y, yExponent) }
+            var maximum = maximumExponent
+            if Double(m) * (y.hi - 1) / y.hi < Double(-maximumExponent) * KolmogorovDistribution.smirnovLn2 {
+                let log2Y = log(y.hi) / KolmogorovDistribution.smirnovLn2
+                let log2Result = Double(m) * log2Y
+                if log2Result <= Double(-maximumExponent) {
+                    maximum = Int(cIntCast(nextPowerOfTwo(Double(-maximumExponent) / log2Y + 1) / 2))
+                }
             }
-        }
-        if m <= maximum {
-            let direct = power(y, m)
-            var (result, resultExponent) = fractionAndExponent(direct)
+            if m <= maximum {
+                let direct = power(y, m)
+                var (result, resultExponent) = fractionAndExponent(direct)
+                resultExponent += m * yExponent
+                return (result, resultExponent)
+            }
+            let quotient = m / maximum
+            let remainder = m % maximum
+            let (y2r, y2rExponent) = scaledPower(y, remainder)
+            let (y2m, y2mExponent) = scaledPower(y, maximum)
+            var (y2mq, y2mqExponent) = scaledPower(y2m, quotient)
+            var (result, resultExponent) = fractionAndExponent(y2r * y2mq)
+            y2mqExponent += y2mExponent * quotient
+            resultExponent += y2mqExponent + y2rExponent
             resultExponent += m * yExponent
             return (result, resultExponent)
         }
-        let quotient = m / maximum
-        let remainder = m % maximum
-        let (y2r, y2rExponent) = scaledPower(y, remainder)
-        let (y2m, y2mExponent) = scaledPower(y, maximum)
-        var (y2mq, y2mqExponent) = scaledPower(y2m, quotient)
-        var (result, resultExponent) = fractionAndExponent(y2r * y2mq)
-        y2mqExponent += y2mExponent * quotient
-        resultExponent += y2mqExponent + y2rExponent
-        resultExponent += m * yExponent
-        return (result, resultExponent)
-    }
 
-    /// `computeAv`: `binom(n, v) * (1 - x - v/n)^(n-v) * (x + v/n)^(v-1)`.
-    static func computeAv(_ n: Int, _ x: Double, _ v: Int, _ mantissa: DoubleDouble, _ exponent: Int) -> DoubleDouble {
-        let t2x = DoubleDouble(Double(n - v)) / Double(n) - x
-        let (t2, t2Exponent) = scaledPower(t2x, n - v)
-        let t1x = DoubleDouble(Double(v)) / Double(n) + x
-        let (t1, t1Exponent) = scaledPower(t1x, v - 1)
-        var product = t1 * t2
-        product = product * mantissa
-        return scaled(product, exponent + t1Exponent + t2Exponent)
-    }
+        /// `computeAv`: `binom(n, v) * (1 - x - v/n)^(n-v) * (x + v/n)^(v-1)`.
+        static func computeAv(_ n: Int, _ x: Double, _ v: Int, _ mantissa: DoubleDouble, _ exponent: Int) -> DoubleDouble {
+            let t2x = DoubleDouble(Double(n - v)) / Double(n) - x
+            let (t2, t2Exponent) = scaledPower(t2x, n - v)
+            let t1x = DoubleDouble(Double(v)) / Double(n) + x
+            let (t1, t1Exponent) = scaledPower(t1x, v - 1)
+            var product = t1 * t2
+            product = product * mantissa
+            return scaled(product, exponent + t1Exponent + t2Exponent)
+        }
 
-    /// `updateBinomial`: `C <- C * (n - j) / (j + 1)`, renormalized.
-    static func updateBinomial(_ mantissa: inout DoubleDouble, _ exponent: inout Int, _ n: Int, _ j: Int) {
-        let ratio = DoubleDouble(Double(n - j)) / (Double(j) + 1.0)
-        let (next, nextExponent) = fractionAndExponent(mantissa * ratio)
-        exponent += nextExponent
-        mantissa = next
-    }
+        /// `updateBinomial`: `C <- C * (n - j) / (j + 1)`, renormalized.
+        static func updateBinomial(_ mantissa: inout DoubleDouble, _ exponent: inout Int, _ n: Int, _ j: Int) {
+            let ratio = DoubleDouble(Double(n - j)) / (Double(j) + 1.0)
+            let (next, nextExponent) = fractionAndExponent(mantissa * ratio)
+            exponent += nextExponent
+            mantissa = next
+        }
 
-    /// `double_double(1.0) + x` style constructor helper.
-    static func + (lhs: Double, rhs: DoubleDouble) -> DoubleDouble {
-        var (s1, s2) = twoSum(lhs, rhs.hi)
-        s2 += rhs.lo
-        (s1, s2) = quickTwoSum(s1, s2)
-        return DoubleDouble(s1, s2)
+        /// `double_double(1.0) + x` style constructor helper.
+        static func + (lhs: Double, rhs: DoubleDouble) -> DoubleDouble {
+            var (s1, s2) = twoSum(lhs, rhs.hi)
+            s2 += rhs.lo
+            (s1, s2) = quickTwoSum(s1, s2)
+            return DoubleDouble(s1, s2)
+        }
     }
 }

@@ -34,7 +34,7 @@ public struct KolmogorovSmirnovResult: Sendable, Equatable {
 /// computes it (`scipy/stats/_stats_py.py`).
 public enum KolmogorovSmirnov {
     /// `ks_2samp` picks the exact method when both sizes are at most this.
-    public static let maximumExactSize = 10_000
+    static let maximumExactSize = 10_000
 
     /// `scipy.stats.ks_2samp(reference, current)` with the default
     /// `alternative='two-sided'` and `method='auto'`.
