@@ -158,12 +158,15 @@ public enum KolmogorovDistribution {
 
 // MARK: - Values that numpy may promote to long double
 
-#if arch(x86_64) || arch(i386)
-/// numpy's `longdouble` on x86: the x87 80-bit format.
-typealias LongDouble = Float80
-#else
-typealias LongDouble = Double
-#endif
+extension KolmogorovDistribution {
+    #if arch(x86_64) || arch(i386)
+    /// numpy's `longdouble` on x86: the x87 80-bit format.
+    typealias LongDouble = Float80
+    #else
+    /// numpy's `longdouble` where it is a float64.
+    typealias LongDouble = Double
+    #endif
+}
 
 extension KolmogorovDistribution {
     /// A probability as scipy holds it: a float64, or a `numpy.longdouble`
