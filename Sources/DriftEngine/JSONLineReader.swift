@@ -162,6 +162,19 @@ struct JSONLineReader: ~Copyable {
         var escaped = false
         defer { position = p }
         while p < end {
+            // Skip 8 plain bytes at a time (SWAR): stop at the first quote, backslash or control character.
+            while p + 8 <= end {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+                let special = Self.zeroBytes(word ^ 0x2222_2222_2222_2222) | Self.zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+                    | ((word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080)
+                if special == 0 {
+                    p += 8
+                    continue
+                }
+                p += special.trailingZeroBitCount / 8
+                break
+            }
+            guard p < end else { break }
             let byte = base[p]
             if byte == UInt8(ascii: "\"") {
                 p += 1
@@ -190,6 +203,12 @@ struct JSONLineReader: ~Copyable {
         throw Failure(message: "unterminated string", offset: p)
     }
 
+    /// The high bit of each byte of `word` that is zero (exact for the lowest such byte).
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+    }
+
     static func isHexDigit(_ byte: UInt8) -> Bool {
         (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
     }
@@ -197,61 +216,67 @@ struct JSONLineReader: ~Copyable {
     /// Reads a JSON number. Exact: the common short decimals take Clinger's fast path (a mantissa
     /// below 2^53 scaled by an exact power of ten), everything else is correctly rounded by the stdlib.
     private mutating func readNumber() throws(Failure) -> Token {
+        let base = bytes.baseAddress!
+        let end = bytes.count
         let start = position
+        var p = position
+        defer { position = p }
+        @inline(__always) func digitAt(_ i: Int) -> Bool { i < end && base[i] &- 0x30 < 10 }
         var negative = false
-        if bytes[position] == UInt8(ascii: "-") {
+        if base[p] == UInt8(ascii: "-") {
             negative = true
-            position += 1
+            p += 1
         }
         var mantissa: UInt64 = 0
         var digits = 0
         var exponent = 0
-        guard position < bytes.count, Self.isDigit(bytes[position]) else { throw fail("invalid number") }
-        if bytes[position] == UInt8(ascii: "0") {
-            position += 1
-            if position < bytes.count, Self.isDigit(bytes[position]) { throw fail("invalid number (leading zero)") }
+        guard digitAt(p) else { throw Failure(message: "invalid number", offset: p) }
+        if base[p] == UInt8(ascii: "0") {
+            p += 1
+            if digitAt(p) { throw Failure(message: "invalid number (leading zero)", offset: p) }
         } else {
-            while position < bytes.count, Self.isDigit(bytes[position]) {
-                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 0x30) } else { exponent += 1 }
+            while digitAt(p) {
+                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(base[p] &- 0x30) } else { exponent += 1 }
                 digits += 1
-                position += 1
+                p += 1
             }
         }
-        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-            position += 1
-            guard position < bytes.count, Self.isDigit(bytes[position]) else { throw fail("invalid number (no digit after '.')") }
-            while position < bytes.count, Self.isDigit(bytes[position]) {
+        if p < end, base[p] == UInt8(ascii: ".") {
+            p += 1
+            guard digitAt(p) else { throw Failure(message: "invalid number (no digit after '.')", offset: p) }
+            while digitAt(p) {
                 if digits < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 0x30)
+                    mantissa = mantissa &* 10 &+ UInt64(base[p] &- 0x30)
                     exponent -= 1
                     if mantissa != 0 || digits > 0 { digits += 1 }
+                } else {
+                    digits += 1
                 }
-                else { digits += 1 }
-                position += 1
+                p += 1
             }
         }
         var explicitExponent = 0
-        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
-            position += 1
+        if p < end, base[p] | 0x20 == UInt8(ascii: "e") {
+            p += 1
             var exponentNegative = false
-            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
-                exponentNegative = bytes[position] == UInt8(ascii: "-")
-                position += 1
+            if p < end, base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-") {
+                exponentNegative = base[p] == UInt8(ascii: "-")
+                p += 1
             }
-            guard position < bytes.count, Self.isDigit(bytes[position]) else { throw fail("invalid number (empty exponent)") }
-            while position < bytes.count, Self.isDigit(bytes[position]) {
-                if explicitExponent < 100_000 { explicitExponent = explicitExponent * 10 + Int(bytes[position] - 0x30) }
-                position += 1
+            guard digitAt(p) else { throw Failure(message: "invalid number (empty exponent)", offset: p) }
+            while digitAt(p) {
+                if explicitExponent < 100_000 { explicitExponent = explicitExponent * 10 + Int(base[p] &- 0x30) }
+                p += 1
             }
             if exponentNegative { explicitExponent = -explicitExponent }
         }
         let scale = exponent + explicitExponent
-        if digits <= 19, mantissa <= (1 << 53), (-22...22).contains(scale) {
+        if digits <= 19, mantissa <= (1 << 53), scale >= -22, scale <= 22 {
             var value = Double(mantissa)
             if scale < 0 { value /= Self.powersOfTen[-scale] } else { value *= Self.powersOfTen[scale] }
             return .number(negative ? -value : value)
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<p]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { return .nonFiniteNumber }
         return .number(value)
     }
