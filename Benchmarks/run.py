@@ -2,88 +2,38 @@
 """Side-by-side benchmarks: driftd's hot paths against the Python references, same data, one run.
 
 Usage (from the repository root; `make bench` does this):
-    .venv/bin/python Benchmarks/run.py --bench-binary .build/release/driftd-bench
+    .venv/bin/python Benchmarks/run.py --bench-binary PATH/driftd-bench [--only parse] [--quick]
 
-Prints a table with both figures and the ratio; copy it into BENCHMARKS.md with the date.
+Every `Benchmarks/bench_NAME.py` is a suite with `run(bench_binary, quick) -> rows`, each row
+(what, ours, reference, unit, reference name) where higher is better. Prints a table with both
+figures and the ratio; copy it into BENCHMARKS.md with the date.
 """
 import argparse
-import json
+import importlib
 import os
-import subprocess
-import tempfile
-import time
+import sys
 
-import numpy as np
-import orjson
-
-FEATURES = 10
-
-
-def make_predictions(path, n, seed=7):
-    rng = np.random.default_rng(seed)
-    zones = [str(z) for z in range(1, 266)]
-    with open(path, "w", newline="\n") as f:
-        for i in range(n):
-            feats = {f"num_{k}": round(float(rng.normal(k, 1 + k)), 4) for k in range(FEATURES - 3)}
-            feats["zone"] = zones[int(rng.integers(0, len(zones)))]
-            feats["payment"] = ["card", "cash", "no_charge"][int(rng.integers(0, 3))]
-            feats["passengers"] = int(rng.integers(1, 7))
-            rec = {"id": f"p-{i:08d}", "ts": f"2026-11-22T10:{(i // 60) % 60:02d}:{i % 60:02d}.123Z",
-                   "model": "taxi", "version": "v3", "features": feats,
-                   "prediction": round(float(rng.normal(12, 4)), 3), "score": round(float(rng.random()), 4)}
-            f.write(json.dumps(rec, separators=(",", ":")) + "\n")
-
-
-def make_rule(path):
-    features = {f"num_{k}": {"type": "numerical"} for k in range(FEATURES - 3)}
-    features["zone"] = {"type": "categorical"}
-    features["payment"] = {"type": "categorical"}
-    features["passengers"] = {"type": "numerical"}
-    rule = {"monitor": "bench", "task": "regression", "predictions": {"path": "p.jsonl"},
-            "window": {"size": 1000}, "features": features}
-    with open(path, "w") as f:
-        json.dump(rule, f)
-
-
-def orjson_parse(path):
-    """The Python equivalent of driftd's parser: each line to columns (lists), orjson per line."""
-    names = [f"num_{k}" for k in range(FEATURES - 3)]
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        columns = {n: [] for n in names + ["zone", "payment", "passengers"]}
-        ids, preds = [], []
-        with open(path, "rb") as f:
-            for line in f:
-                rec = orjson.loads(line)
-                ids.append(rec["id"])
-                preds.append(rec.get("prediction"))
-                feats = rec.get("features", {})
-                for n in columns:
-                    columns[n].append(feats.get(n))
-        best = min(best, time.perf_counter() - start)
-    return len(ids), best
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bench-binary", required=True)
-    parser.add_argument("--lines", type=int, default=500_000)
+    parser.add_argument("--only", action="append", help="run only these suites (by NAME)")
+    parser.add_argument("--quick", action="store_true", help="smaller inputs")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        data = os.path.join(tmp, "p.jsonl")
-        rule = os.path.join(tmp, "rule.json")
-        make_predictions(data, args.lines)
-        make_rule(rule)
-        out = subprocess.run([args.bench_binary, "parse", rule, data], check=True, capture_output=True, text=True).stdout
-        ours = json.loads(out.strip().splitlines()[-1])
-        n, seconds = orjson_parse(data)
-        theirs = n / seconds
-        size_mb = os.path.getsize(data) / 1e6
-        print(f"record parser, {args.lines} prediction lines with {FEATURES} features ({size_mb:.0f} MB), 1 core:")
-        print(f"  driftd  {ours['lines_per_second'] / 1e6:6.2f} M lines/s")
-        print(f"  orjson  {theirs / 1e6:6.2f} M lines/s  (orjson.loads per line into column lists)")
-        print(f"  ratio   {ours['lines_per_second'] / theirs:6.1f}x")
+    sys.path.insert(0, HERE)
+    suites = sorted(f[len("bench_"):-3] for f in os.listdir(HERE) if f.startswith("bench_") and f.endswith(".py"))
+    for name in suites:
+        if args.only and name not in args.only:
+            continue
+        rows = importlib.import_module("bench_" + name).run(args.bench_binary, args.quick)
+        for what, ours, theirs, unit, reference in rows:
+            print(f"{what}")
+            print(f"  driftd     {ours:10.3f} {unit}")
+            print(f"  reference  {theirs:10.3f} {unit}  ({reference})")
+            print(f"  ratio      {ours / theirs:10.1f}x")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
