@@ -72,19 +72,19 @@ def method_schema(method, numerical, field=None):
     properties = {"method": {"description": METHOD_TEXT[method], "const": method}}
     extra = {}
     if method in ("ks", "chi2"):
-        properties["threshold"] = ref("pValueThreshold")
+        properties["threshold"] = {"anyOf": [ref("pValueThreshold"), ref("autoThreshold")]}
         properties["p_value"] = ref("pValueAlias")
         extra["not"] = {"required": ["threshold", "p_value"]}
-        if method == "ks":
-            properties["min_statistic"] = {
-                "description": "Effect-size guard: drift also needs the KS statistic to be at least this.",
-                "type": "number", "minimum": 0, "maximum": 1}
+        properties["min_statistic"] = {
+            "description": ("Effect-size guard: drift also needs the KS statistic to be at least this." if method == "ks"
+                            else "Effect-size guard: drift also needs Cramér's V of the table to be at least this."),
+            "type": "number", "minimum": 0, "maximum": 1}
     elif method == "psi":
-        properties["threshold"] = ref("psiThreshold")
+        properties["threshold"] = {"anyOf": [ref("psiThreshold"), ref("autoThreshold")]}
     elif method == "jensen_shannon":
-        properties["threshold"] = ref("jensenShannonThreshold")
+        properties["threshold"] = {"anyOf": [ref("jensenShannonThreshold"), ref("autoThreshold")]}
     else:
-        properties["threshold"] = ref("wassersteinThreshold")
+        properties["threshold"] = {"anyOf": [ref("wassersteinThreshold"), ref("autoThreshold")]}
     if numerical and method in ("psi", "jensen_shannon"):
         properties["bins"] = ref("bins")
     required = ["method"]
@@ -128,7 +128,9 @@ def prediction_drift_unique():
 # --- Detectors -------------------------------------------------------------------------
 
 def number(text, default, minimum=None, maximum=None, exclusive_minimum=None, exclusive_maximum=None, integer=False):
-    schema = {"description": text, "type": "integer" if integer else "number", "default": default}
+    schema = {"description": text, "type": "integer" if integer else "number"}
+    if default is not None:
+        schema["default"] = default
     if minimum is not None:
         schema["minimum"] = minimum
     if exclusive_minimum is not None:
@@ -245,6 +247,13 @@ def schema():
         "wassersteinThreshold": number("Drift when the normed Wasserstein distance >= threshold.", 0.1, exclusive_minimum=0),
         "pValueThreshold": number("Drift when the p-value < threshold ('p_value' is an alias; give one of them).", 0.05, exclusive_minimum=0, exclusive_maximum=1),
         "pValueAlias": number("Alias of 'threshold': drift when the p-value < p_value. Give 'threshold' or 'p_value', not both.", 0.05, exclusive_minimum=0, exclusive_maximum=1),
+        "autoThreshold": {"description": "Calibrate the threshold on the reference (NannyML's way): the reference is cut into chunks of the window's size, each chunk is tested against the whole reference, and drift is a statistic above the mean + 3 standard deviations of those chunk statistics. Needs a count window.",
+                          "const": "auto"},
+        "qualityBounds": closed({
+            "missing_rate": number("Raise data_quality when the window's share of missing values is above this.", None, minimum=0, maximum=1),
+            "unseen_rate": number("Raise data_quality when the share of categorical values whose category never appeared in the reference is above this (categorical features).", None, minimum=0, maximum=1),
+            "out_of_range_rate": number("Raise data_quality when the share of numerical values outside the reference's [min, max] is above this (numerical features).", None, minimum=0, maximum=1),
+        }, [], description="Data-quality bounds; a rate above its bound raises a data_quality alert."),
         "bins": number("Number of quantile bins of the reference (numerical values only); duplicate edges are removed.", 10, minimum=2, maximum=1000, integer=True),
         "numericalDriftMethod": {
             "description": "A drift test of a numerical feature: psi, ks, jensen_shannon or wasserstein.",
@@ -266,6 +275,7 @@ def schema():
                      "enum": ["numerical", "categorical"]},
             "drift": {"description": "Drift tests of this feature against the reference; each method at most once.",
                       "type": "array", "allOf": at_most_once("method", METHODS)},
+            "data_quality": {"description": "This feature's data-quality bounds (the monitor's 'data_quality' fills the rest).", **ref("qualityBounds")},
         }, ["type"], description="A feature to watch.",
             allOf=[
                 {"if": {"required": ["type"], "properties": {"type": {"const": "numerical"}}},
@@ -338,6 +348,11 @@ def schema():
                              "type": "array", "items": ref("predictionDriftMethod"), "allOf": prediction_drift_unique()},
         "performance": {"description": "Performance metrics per window, over the window's labeled records; each metric at most once. Needs 'labels'.",
                         "type": "array", "items": ref("performanceCheck"), "allOf": at_most_once("metric", ALL_METRICS)},
+        "correction": {"description": "Multiple-testing correction of the features' KS and chi2 p-values within a window (as statsmodels' multipletests); drift is decided on the adjusted p-values.",
+                       "enum": ["none", "bonferroni", "holm", "fdr_bh"], "default": "none"},
+        "dataset_drift": closed({"share": number("The window drifts as a whole when at least this share of the tested features drifts.", None, exclusive_minimum=0, maximum=1)},
+                               ["share"], description="A dataset-level drift verdict per window."),
+        "data_quality": {"description": "Data-quality bounds for every feature (a feature's own 'data_quality' overrides).", **ref("qualityBounds")},
         "concept_drift": {"description": "Concept-drift detectors run on the labeled records in prediction order. Needs 'labels'.",
                           "type": "array", "items": ref("detector")},
         "retrain": closed({

@@ -171,6 +171,8 @@ def main():
     validator = Draft202012Validator(schema)
 
     examples = sorted(p for p in glob.glob(os.path.join(ROOT, "rules", "*.json")) if os.path.basename(p) != "schema.json")
+    # The end-to-end fixtures' rule files are valid rules too.
+    examples += sorted(glob.glob(os.path.join(ROOT, "Tests", "Fixtures", "replay", "*", "rule.json")))
     if not examples:
         result(False, "rules/*.json", ": no example rule files")
     for path in examples:

@@ -11,6 +11,19 @@ public enum AlertRaiser {
                 alerts.append(driftAlert(.dataDrift, outcome, subject: feature.name, feature: feature.name, window: window.index, rule: rule))
             }
         }
+        for (feature, rules) in zip(window.features, rule.features) {
+            guard let quality = feature.quality else { continue }
+            for (name, rate, bound) in quality.exceeded(rules.quality) {
+                alerts.append(Alert(monitor: rule.monitor, kind: .dataQuality, window: window.index, feature: feature.name,
+                                    method: name, value: rate, threshold: bound,
+                                    message: "\(rule.monitor): \(feature.name) \(name.replacingOccurrences(of: "_", with: " ")) \(format(rate)) > \(format(bound)) in window \(window.index)"))
+            }
+        }
+        if let dataset = window.datasetDrift, dataset.drift {
+            alerts.append(Alert(monitor: rule.monitor, kind: .dataDrift, window: window.index, method: "dataset",
+                                value: dataset.share, threshold: dataset.threshold,
+                                message: "\(rule.monitor): \(dataset.driftedFeatures.count) of \(dataset.testedFeatures) features drifted (share \(format(dataset.share)) ≥ \(format(dataset.threshold))) in window \(window.index)"))
+        }
         for prediction in window.prediction where prediction.outcome.drift {
             alerts.append(driftAlert(.predictionDrift, prediction.outcome, subject: prediction.field, feature: nil, window: window.index, rule: rule))
         }
@@ -36,9 +49,15 @@ public enum AlertRaiser {
     static func driftAlert(_ kind: Alert.Kind, _ outcome: DriftOutcome, subject: String, feature: String?, window: Int, rule: MonitorRule) -> Alert {
         let method = outcome.method.rawValue
         let value = outcome.comparedValue ?? .nan
-        let comparison = outcome.method.isPValueTest
-            ? "\(method) p-value \(format(value)) < \(format(outcome.threshold))"
-            : "\(method == "psi" ? "PSI" : method) \(format(value)) ≥ \(format(outcome.threshold))"
+        let name = method == "psi" ? "PSI" : method
+        let comparison: String
+        if outcome.calibration != nil {
+            comparison = "\(name) statistic \(format(value)) > \(format(outcome.threshold)) (auto threshold)"
+        } else if outcome.method.isPValueTest {
+            comparison = "\(method) \(outcome.adjustedPValue != nil ? "adjusted p-value" : "p-value") \(format(value)) < \(format(outcome.threshold))"
+        } else {
+            comparison = "\(name) \(format(value)) ≥ \(format(outcome.threshold))"
+        }
         return Alert(monitor: rule.monitor, kind: kind, window: window, feature: feature, method: method,
                      value: value, threshold: outcome.threshold,
                      message: "\(rule.monitor): \(subject) drifted, \(comparison) in window \(window)")

@@ -15,7 +15,20 @@ public struct DriftOutcome: Sendable, Equatable {
     public var pValueMethod: String?
     /// Why no value could be computed (e.g. no values in the window).
     public var note: String?
+    /// chi2: Cramér's V, the effect size `min_statistic` guards.
+    public var cramersV: Double?
+    /// The p-value after the monitor's multiple-testing correction (drift is decided on it).
+    public var adjustedPValue: Double?
+    /// `threshold: "auto"`: how the threshold was calibrated.
+    public var calibration: Calibration?
 
-    /// The number compared with the threshold: the p-value for KS and chi2, else the value.
-    public var comparedValue: Double? { method.isPValueTest ? pValue : value }
+    /// The statistic an automatic threshold calibrates: the value, or the KS/chi2 statistic.
+    public var calibratedStatistic: Double? { method.isPValueTest ? statistic : value }
+
+    /// The number compared with the threshold: the (adjusted) p-value for KS and chi2, else the
+    /// value; with a calibrated threshold, the calibrated statistic.
+    public var comparedValue: Double? {
+        if calibration != nil { return calibratedStatistic }
+        return method.isPValueTest ? (adjustedPValue ?? pValue) : value
+    }
 }

@@ -3,8 +3,12 @@ import DriftStats
 
 /// Runs one drift test of CONTRACT.md §5 on a window's column against the reference column.
 public enum DriftTester {
-    public static func run(_ test: MonitorRule.DriftTest, reference: ReferenceColumn, current: ColumnValues) -> DriftOutcome {
-        var outcome = DriftOutcome(method: test.method, threshold: test.threshold, minStatistic: test.minStatistic, drift: false)
+    /// With a `calibration`, its threshold replaces the rule's and drift is a statistic above it.
+    public static func run(_ test: MonitorRule.DriftTest, reference: ReferenceColumn, current: ColumnValues,
+                           calibration: Calibration?) -> DriftOutcome {
+        var outcome = DriftOutcome(method: test.method, threshold: calibration?.threshold ?? test.threshold,
+                                   minStatistic: test.minStatistic, drift: false)
+        outcome.calibration = calibration
         if reference.values.present == 0 {
             outcome.note = "no reference values"
             return outcome
@@ -31,6 +35,9 @@ public enum DriftTester {
             if let result = ChiSquareTest.contingency(reference: r, current: c) {
                 outcome.statistic = result.statistic
                 outcome.pValue = result.pValue
+                // Cramér's V of the 2 x K table: sqrt(chi2 / (n * (min(2, K) - 1))).
+                let total = Double(r.reduce(0, +) + c.reduce(0, +))
+                outcome.cramersV = r.count < 2 ? 0 : (result.statistic / total).squareRoot()
             }
         case (.ks, .numerical(let sorted, _)):
             guard case .numerical(let referenceSorted, _) = reference.values else { break }
@@ -50,14 +57,16 @@ public enum DriftTester {
         return outcome
     }
 
+    /// The rule of CONTRACT.md §5 (p-value below, or value at or above, the threshold), with the
+    /// effect-size guard and, for a calibrated threshold, a statistic strictly above it (NannyML).
     static func isDrift(_ outcome: DriftOutcome) -> Bool {
-        if outcome.method.isPValueTest {
-            guard let p = outcome.pValue else { return false }
-            if let minimum = outcome.minStatistic, let statistic = outcome.statistic, statistic < minimum { return false }
-            return p < outcome.threshold
+        if let minimum = outcome.minStatistic {
+            let effect = outcome.method == .chi2 ? outcome.cramersV : outcome.statistic
+            if let effect, effect < minimum { return false }
         }
-        guard let value = outcome.value else { return false }
-        return value >= outcome.threshold
+        guard let compared = outcome.comparedValue else { return false }
+        if outcome.calibration != nil { return compared > outcome.threshold }
+        return outcome.method.isPValueTest ? compared < outcome.threshold : compared >= outcome.threshold
     }
 
     /// Reference and current counts over the union of categories seen in either.

@@ -37,6 +37,8 @@ public final class MonitorEngine: @unchecked Sendable {
     private var referenceRows: RecordColumns?
     /// Reference columns: one per feature (rule order), then the prediction, then the score.
     public private(set) var reference: [ReferenceColumn]?
+    /// Calibrated thresholds by column (as `reference`) and test position.
+    private var calibrations: [Int: [Int: Calibration]] = [:]
     private var planner: WindowPlanner
     private var streamRecords = 0
     private var malformedCount = 0
@@ -108,7 +110,41 @@ public final class MonitorEngine: @unchecked Sendable {
         columns.append(ReferenceColumn(values: predictionValues(in: rows, rows: all)))
         columns.append(ReferenceColumn(values: .numerical(rows.score, rows: all)))
         reference = columns
+        calibrate(columns, rows: rows)
         referenceRows = nil
+    }
+
+    /// Calibrates every `threshold: "auto"` test on reference chunks of the (count) window's size.
+    private func calibrate(_ columns: [ReferenceColumn], rows: RecordColumns) {
+        guard case .count(let size, _) = rule.window else { return }
+        let chunkCount = rows.count / size
+        func chunk(_ position: Int, _ i: Int) -> ColumnValues {
+            let range = Array((i * size)..<((i + 1) * size))
+            if position < layout.slots.count { return values(of: layout.slots[position], in: rows, rows: range) }
+            if position == layout.slots.count { return predictionValues(in: rows, rows: range) }
+            return .numerical(rows.score, rows: range)
+        }
+        for (position, feature) in rule.features.enumerated() {
+            for (index, test) in feature.drift.enumerated() where test.automaticThreshold {
+                calibrations[position, default: [:]][index] = Calibration.calibrate(
+                    test, reference: columns[position], chunkCount: chunkCount) { chunk(position, $0) }
+            }
+        }
+        for (index, test) in rule.predictionDrift.enumerated() where test.test.automaticThreshold {
+            let position = layout.slots.count + (test.field == .score ? 1 : 0)
+            calibrations[position, default: [:]][index] = Calibration.calibrate(
+                test.test, reference: columns[position], chunkCount: chunkCount) { chunk(position, $0) }
+        }
+    }
+
+    /// The outcome of test `index` of column `position`, with its calibrated threshold if any.
+    private func run(_ test: MonitorRule.DriftTest, column position: Int, index: Int, current: ColumnValues) -> DriftOutcome {
+        var outcome = DriftTester.run(test, reference: reference![position], current: current,
+                                      calibration: calibrations[position]?[index])
+        if test.automaticThreshold && outcome.calibration == nil {
+            outcome.note = "threshold \"auto\" needs at least 2 reference chunks of the window's size; the default threshold was used"
+        }
+        return outcome
     }
 
     // MARK: Streams
@@ -163,6 +199,24 @@ public final class MonitorEngine: @unchecked Sendable {
             : .numerical(columns.prediction, rows: rows)
     }
 
+    /// Adjusts the features' KS and chi2 p-values of a window together (`correction`) and decides drift on them.
+    private func applyCorrection(to result: inout WindowResult) {
+        guard rule.correction != .none else { return }
+        var family: [(feature: Int, outcome: Int)] = []
+        for (f, feature) in result.features.enumerated() {
+            for (o, outcome) in feature.outcomes.enumerated()
+            where outcome.method.isPValueTest && outcome.calibration == nil && outcome.pValue != nil {
+                family.append((f, o))
+            }
+        }
+        let adjusted = MultipleTesting.adjusted(family.map { result.features[$0.feature].outcomes[$0.outcome].pValue! },
+                                                method: rule.correction)
+        for ((f, o), p) in zip(family, adjusted) {
+            result.features[f].outcomes[o].adjustedPValue = p
+            result.features[f].outcomes[o].drift = DriftTester.isDrift(result.features[f].outcomes[o])
+        }
+    }
+
     func evaluate(_ span: WindowPlanner.Span) -> WindowResult {
         let rows = span.rows
         let reference = self.reference ?? []
@@ -178,21 +232,34 @@ public final class MonitorEngine: @unchecked Sendable {
         }
         for (position, feature) in rule.features.enumerated() {
             let current = values(of: layout.slots[position], in: buffer, rows: rows)
-            let outcomes = reference.isEmpty ? [] : feature.drift.map {
-                DriftTester.run($0, reference: reference[position], current: current)
+            var featureResult = WindowResult.FeatureResult(name: feature.name, missing: current.missing, outcomes: [])
+            if !reference.isEmpty {
+                featureResult.outcomes = feature.drift.enumerated().map { run($1, column: position, index: $0, current: current) }
+                let names: [String]
+                if case .categorical(let i) = layout.slots[position] { names = categories[i].names } else { names = [] }
+                featureResult.quality = QualityFindings.measure(current: current, count: rows.count,
+                                                                reference: reference[position], names: names)
             }
-            result.features.append(WindowResult.FeatureResult(name: feature.name, missing: current.missing, outcomes: outcomes))
+            result.features.append(featureResult)
+        }
+        applyCorrection(to: &result)
+        if let share = rule.datasetDriftShare {
+            let tested = result.features.filter { !$0.outcomes.isEmpty }
+            let drifted = tested.filter { $0.outcomes.contains(where: \.drift) }.map(\.name)
+            let observed = tested.isEmpty ? 0 : Double(drifted.count) / Double(tested.count)
+            result.datasetDrift = WindowResult.DatasetDrift(driftedFeatures: drifted, testedFeatures: tested.count,
+                                                            share: observed, threshold: share, drift: !tested.isEmpty && observed >= share)
         }
         if !rule.predictionDrift.isEmpty, !reference.isEmpty {
             let predictionCurrent = predictionValues(in: buffer, rows: rows)
             let scoreCurrent = ColumnValues.numerical(buffer.score, rows: rows)
-            for test in rule.predictionDrift {
+            for (index, test) in rule.predictionDrift.enumerated() {
                 let isScore = test.field == .score
                 let current = isScore ? scoreCurrent : predictionCurrent
-                let referenceColumn = reference[rule.features.count + (isScore ? 1 : 0)]
+                let position = rule.features.count + (isScore ? 1 : 0)
                 result.prediction.append(WindowResult.PredictionResult(
                     field: test.field.rawValue, missing: current.missing,
-                    outcome: DriftTester.run(test.test, reference: referenceColumn, current: current)))
+                    outcome: run(test.test, column: position, index: index, current: current)))
             }
         }
         if rule.labels != nil, !rule.performance.isEmpty {

@@ -52,9 +52,21 @@ public struct Report: Sendable {
             ("start_time", window.startTime.map { .string(Timestamp.format($0)) } ?? .null),
             ("end_time", window.endTime.map { .string(Timestamp.format($0)) } ?? .null),
             ("features", .object(window.features.map { feature in
-                (feature.name, .object([("missing", .int(feature.missing))] + feature.outcomes.map { ($0.method.rawValue, json($0)) }))
+                var fields: [(String, JSONOutput)] = [("missing", .int(feature.missing))]
+                fields += feature.outcomes.map { ($0.method.rawValue, json($0)) }
+                if let quality = feature.quality { fields.append(("quality", json(quality))) }
+                return (feature.name, .object(fields))
             })),
         ]
+        if let dataset = window.datasetDrift {
+            members.append(("dataset_drift", .object([
+                ("drifted_features", .array(dataset.driftedFeatures.map { .string($0) })),
+                ("tested_features", .int(dataset.testedFeatures)),
+                ("share", .double(dataset.share)),
+                ("threshold", .double(dataset.threshold)),
+                ("drift", .bool(dataset.drift)),
+            ])))
+        }
         if !window.prediction.isEmpty {
             members.append(("prediction", .object(window.prediction.map { result in
                 var outcome = json(result.outcome)
@@ -86,7 +98,33 @@ public struct Report: Sendable {
         if let minimum = outcome.minStatistic { fields.append(("min_statistic", .double(minimum))) }
         fields.append(("drift", .bool(outcome.drift)))
         if let method = outcome.pValueMethod { fields.append(("p_value_method", .string(method))) }
+        if let adjusted = outcome.adjustedPValue { fields.append(("adjusted_p_value", .number(adjusted))) }
+        if let v = outcome.cramersV { fields.append(("cramers_v", .number(v))) }
+        if let calibration = outcome.calibration {
+            fields.append(("threshold_mode", .string("auto")))
+            fields.append(("calibration", .object([
+                ("chunks", .int(calibration.values.count)),
+                ("mean", .number(calibration.mean)),
+                ("std", .number(calibration.standardDeviation)),
+                ("multiplier", .double(Calibration.multiplier)),
+                ("values", .array(calibration.values.map { .number($0) })),
+            ])))
+        }
         if let note = outcome.note { fields.append(("note", .string(note))) }
+        return .object(fields)
+    }
+
+    static func json(_ quality: QualityFindings) -> JSONOutput {
+        var fields: [(String, JSONOutput)] = [("missing_rate", .number(quality.missingRate))]
+        if let count = quality.outOfRange {
+            fields.append(("out_of_range", .int(count)))
+            fields.append(("out_of_range_rate", .number(quality.outOfRangeRate)))
+        }
+        if let count = quality.unseen {
+            fields.append(("unseen", .int(count)))
+            fields.append(("unseen_rate", .number(quality.unseenRate)))
+            fields.append(("unseen_categories", .array(quality.unseenCategories.map { .string($0) })))
+        }
         return .object(fields)
     }
 

@@ -5,6 +5,17 @@ public struct WindowResult: Sendable, Equatable {
         public var name: String
         public var missing: Int
         public var outcomes: [DriftOutcome]
+        /// Missing rate, out-of-range and unseen values against the reference (nil without a reference).
+        public var quality: QualityFindings?
+    }
+
+    /// The dataset-level verdict: the share of features with drift, against the rule's bound.
+    public struct DatasetDrift: Sendable, Equatable {
+        public var driftedFeatures: [String]
+        public var testedFeatures: Int
+        public var share: Double
+        public var threshold: Double
+        public var drift: Bool
     }
 
     /// A prediction-drift outcome and the field it tested.
@@ -24,5 +35,6 @@ public struct WindowResult: Sendable, Equatable {
     public var features: [FeatureResult]
     public var prediction: [PredictionResult]
     public var performance: PerformanceResult?
+    public var datasetDrift: DatasetDrift?
     public var alerts: [Alert]
 }

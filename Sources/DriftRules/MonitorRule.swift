@@ -82,10 +82,42 @@ public struct MonitorRule: Sendable, Equatable {
 
         public var method: Method
         public var threshold: Double
+        /// `threshold: "auto"`: calibrated on reference chunks of the window's size (NannyML's way:
+        /// mean + 3 standard deviations of the statistic); `threshold` then holds the default.
+        public var automaticThreshold = false
         /// Quantile bins for numerical PSI and Jensen-Shannon.
         public var bins: Int = 10
-        /// KS effect-size guard: drift also needs `statistic >= minStatistic`.
+        /// Effect-size guard for p-value tests: drift also needs KS `statistic >= minStatistic`,
+        /// or chi2's Cramér's V `>= minStatistic`, so a huge window does not flag a negligible shift.
         public var minStatistic: Double?
+    }
+
+    /// Multiple-testing control across a window's feature p-values (statsmodels' `multipletests` names).
+    public enum Correction: String, Sendable, Equatable, CaseIterable {
+        case none, bonferroni, holm
+        case benjaminiHochberg = "fdr_bh"
+    }
+
+    /// Bounds on a window's data quality; a rate above its bound raises a `data_quality` alert.
+    public struct QualityBounds: Sendable, Equatable {
+        /// Share of missing values.
+        public var missingRate: Double?
+        /// Share of categorical values whose category never appeared in the reference.
+        public var unseenRate: Double?
+        /// Share of numerical values outside the reference's [min, max].
+        public var outOfRangeRate: Double?
+
+        public init(missingRate: Double? = nil, unseenRate: Double? = nil, outOfRangeRate: Double? = nil) {
+            self.missingRate = missingRate
+            self.unseenRate = unseenRate
+            self.outOfRangeRate = outOfRangeRate
+        }
+
+        /// These bounds, with any unset one taken from `defaults`.
+        public func over(_ defaults: QualityBounds) -> QualityBounds {
+            QualityBounds(missingRate: missingRate ?? defaults.missingRate, unseenRate: unseenRate ?? defaults.unseenRate,
+                          outOfRangeRate: outOfRangeRate ?? defaults.outOfRangeRate)
+        }
     }
 
     /// A feature to watch.
@@ -93,6 +125,8 @@ public struct MonitorRule: Sendable, Equatable {
         public var name: String
         public var type: FeatureType
         public var drift: [DriftTest]
+        /// This feature's data-quality bounds, with the monitor's `data_quality` as defaults.
+        public var quality = QualityBounds()
     }
 
     /// Which record field prediction drift tests.
@@ -192,6 +226,10 @@ public struct MonitorRule: Sendable, Equatable {
     public var conceptDrift: [Detector]
     public var retrain: Retrain?
     public var alerts: Alerts
+    /// Multiple-testing correction of the features' KS and chi2 p-values within a window.
+    public var correction: Correction = .none
+    /// Dataset-level drift: the window drifts when at least this share of features drifts.
+    public var datasetDriftShare: Double?
     /// The rule file this came from; relative paths in it are resolved against its folder.
     public var sourcePath: String
 }

@@ -1,7 +1,8 @@
 /// The rule file's structure (CONTRACT.md §2; every key is documented in docs/rules.md).
 extension RuleValidator {
     static let topLevelKeys = ["$schema", "monitor", "task", "description", "predictions", "labels", "reference", "window",
-                               "features", "prediction_drift", "performance", "concept_drift", "retrain", "alerts"]
+                               "features", "prediction_drift", "performance", "concept_drift", "retrain", "alerts",
+                               "correction", "dataset_drift", "data_quality"]
 
     mutating func readMonitor(_ root: JSONNode, sourcePath: String) -> MonitorRule? {
         guard let top = members(of: root, "the rule file", allowed: Self.topLevelKeys) else { return nil }
@@ -25,14 +26,27 @@ extension RuleValidator {
         let labels = top["labels"].flatMap { readLabels($0) }
         let reference = top["reference"].flatMap { readReference($0) }
         let window = required("window", in: top, of: root, "the rule file").flatMap { readWindow($0) }
-        let features = top["features"].flatMap { readFeatures($0) } ?? []
+        let quality = top["data_quality"].flatMap { readQuality($0) } ?? MonitorRule.QualityBounds()
+        var features = top["features"].flatMap { readFeatures($0) } ?? []
+        for i in features.indices { features[i].quality = features[i].quality.over(quality) }
         let predictionDrift = top["prediction_drift"].flatMap { readPredictionDrift($0, task: task) } ?? []
         let performance = task.flatMap { task in top["performance"].flatMap { readPerformance($0, task: task) } } ?? []
         let detectors = top["concept_drift"].flatMap { readDetectors($0) } ?? []
         let retrain = task.flatMap { task in top["retrain"].flatMap { readRetrain($0, task: task) } }
         let alerts = top["alerts"].map { readAlerts($0) } ?? MonitorRule.Alerts()
 
+        var correction = MonitorRule.Correction.none
+        if let node = top["correction"], let name = choice(node, "correction", among: MonitorRule.Correction.allCases.map(\.rawValue)) {
+            correction = MonitorRule.Correction(rawValue: name) ?? .none
+        }
+        var datasetDriftShare: Double?
+        if let node = top["dataset_drift"], let map = members(of: node, "'dataset_drift'", allowed: ["share"]),
+           let shareNode = required("share", in: map, of: node, "'dataset_drift'") {
+            datasetDriftShare = number(shareNode, "share", "greater than 0 and at most 1") { $0 > 0 && $0 <= 1 }
+        }
+
         // Rules that tie sections together.
+
         let hasDataDrift = features.contains { !$0.drift.isEmpty } || !predictionDrift.isEmpty
         if hasDataDrift && top["reference"] == nil {
             report(root.location, "missing required key 'reference': data drift tests need reference data")
@@ -49,11 +63,18 @@ extension RuleValidator {
             report(node.location, "'retrain' needs a 'labels' source")
         }
 
+        if case .time? = window, let node = autoThresholdNodes.first {
+            report(node.location, "'threshold': \"auto\" needs a count window ('window': {'size': N}): the reference is cut into chunks of the window's size")
+        }
+
         guard diagnostics.count == start, let monitor, let task, let predictions, let window else { return nil }
-        return MonitorRule(monitor: monitor, task: task, description: description, predictions: predictions,
-                           labels: labels, reference: reference, window: window, features: features,
-                           predictionDrift: predictionDrift, performance: performance, conceptDrift: detectors,
-                           retrain: retrain, alerts: alerts, sourcePath: sourcePath)
+        var rule = MonitorRule(monitor: monitor, task: task, description: description, predictions: predictions,
+                               labels: labels, reference: reference, window: window, features: features,
+                               predictionDrift: predictionDrift, performance: performance, conceptDrift: detectors,
+                               retrain: retrain, alerts: alerts, sourcePath: sourcePath)
+        rule.correction = correction
+        rule.datasetDriftShare = datasetDriftShare
+        return rule
     }
 
     static func isValidMonitorName(_ name: String) -> Bool {
@@ -132,12 +153,22 @@ extension RuleValidator {
         for member in list {
             let context = "feature '\(member.key)'"
             if member.key.isEmpty { report(member.keyLocation, "a feature name must not be empty") }
-            guard let map = members(of: member.value, context, allowed: ["type", "drift"]),
+            guard let map = members(of: member.value, context, allowed: ["type", "drift", "data_quality"]),
                   let typeNode = required("type", in: map, of: member.value, context),
                   let typeText = choice(typeNode, "type", among: ["numerical", "categorical"]),
                   let type = MonitorRule.FeatureType(rawValue: typeText) else { continue }
             let tests = map["drift"].flatMap { readDriftTests($0, type: type, context: context, allowsField: false).map { $0.map(\.test) } } ?? []
-            features.append(MonitorRule.Feature(name: member.key, type: type, drift: tests))
+            var feature = MonitorRule.Feature(name: member.key, type: type, drift: tests)
+            if let node = map["data_quality"], let bounds = readQuality(node) {
+                if bounds.unseenRate != nil && type == .numerical, let n = node["unseen_rate"] {
+                    report(n.location, "'unseen_rate' applies to categorical features; use 'out_of_range_rate' for numbers")
+                }
+                if bounds.outOfRangeRate != nil && type == .categorical, let n = node["out_of_range_rate"] {
+                    report(n.location, "'out_of_range_rate' applies to numerical features; use 'unseen_rate' for categories")
+                }
+                feature.quality = bounds
+            }
+            features.append(feature)
         }
         return features
     }
@@ -174,7 +205,13 @@ extension RuleValidator {
                 continue
             }
             var test = MonitorRule.DriftTest(method: method, threshold: method.defaultThreshold)
-            if let t = readThreshold(map, method: method) { test.threshold = t }
+            if let node = map["threshold"], case .string(let text) = node.value, text == "auto" {
+                test.automaticThreshold = true
+                autoThresholdNodes.append(node)
+                if map["p_value"] != nil, let p = map["p_value"] { report(p.location, "give either 'threshold' or 'p_value', not both") }
+            } else if let t = readThreshold(map, method: method) {
+                test.threshold = t
+            }
             if let binsNode = map["bins"] {
                 if (method == .psi || method == .jensenShannon) && columnType == .numerical {
                     if let bins = integer(binsNode, "bins", in: 2...1000) { test.bins = bins }
@@ -184,15 +221,23 @@ extension RuleValidator {
                 }
             }
             if let node = map["min_statistic"] {
-                if method == .ks {
+                if method.isPValueTest {
                     test.minStatistic = number(node, "min_statistic", "between 0 and 1") { (0...1).contains($0) }
                 } else {
-                    report(node.location, "'min_statistic' applies only to 'ks'")
+                    report(node.location, "'min_statistic' applies only to 'ks' (the KS statistic) and 'chi2' (Cramér's V); the other methods' threshold is their effect size")
                 }
             }
             tests.append(MonitorRule.PredictionDriftTest(field: field, test: test))
         }
         return tests
+    }
+
+    mutating func readQuality(_ node: JSONNode) -> MonitorRule.QualityBounds? {
+        guard let map = members(of: node, "'data_quality'", allowed: ["missing_rate", "unseen_rate", "out_of_range_rate"]) else { return nil }
+        func rate(_ key: String) -> Double? {
+            map[key].flatMap { number($0, key, "between 0 and 1", { (0...1).contains($0) }) }
+        }
+        return MonitorRule.QualityBounds(missingRate: rate("missing_rate"), unseenRate: rate("unseen_rate"), outOfRangeRate: rate("out_of_range_rate"))
     }
 
     mutating func readThreshold(_ map: [String: JSONNode], method: MonitorRule.DriftTest.Method) -> Double? {
@@ -206,6 +251,10 @@ extension RuleValidator {
         }
         guard let node = map["threshold"] ?? map["p_value"] else { return nil }
         let name = map["threshold"] != nil ? "threshold" : "p_value"
+        if name == "threshold", case .string(let text) = node.value {
+            report(node.location, "'threshold' must be a number or \"auto\", got \"\(text)\"" + Self.suggestion(for: text, among: ["auto"]))
+            return nil
+        }
         switch method {
         case .ks, .chi2: return number(node, name, "between 0 and 1 (exclusive)") { $0 > 0 && $0 < 1 }
         case .jensenShannon: return number(node, name, "greater than 0 and at most 1") { $0 > 0 && $0 <= 1 }

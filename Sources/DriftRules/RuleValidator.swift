@@ -3,6 +3,8 @@
 struct RuleValidator {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
+    /// Where `"threshold": "auto"` was written (it needs a count window).
+    var autoThresholdNodes: [JSONNode] = []
 
     init(file: String) {
         self.file = file

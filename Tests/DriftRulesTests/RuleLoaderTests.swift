@@ -137,3 +137,47 @@ struct RuleLoaderTests {
         #expect(missing.description.hasSuffix("none.json:1:1: error: cannot read the rule file: no such file"))
     }
 }
+
+/// The issue-3 keys: automatic thresholds, corrections, dataset drift, data-quality bounds.
+struct CalibrationRuleTests {
+    func diagnostics(_ text: String) -> [String] {
+        switch RuleLoader.load(bytes: Array(text.utf8), path: "r.json") {
+        case .success: []
+        case .failure(let list): list.diagnostics.map(\.description)
+        }
+    }
+
+    static func rule(window: String = #"{"size": 100}"#, drift: String = #"[{"method": "psi", "threshold": "auto"}]"#, extra: String = "") -> String {
+        #"{"monitor": "m", "task": "regression", "predictions": {"path": "p"}, "reference": {"first": 1000}, "window": "#
+            + window + #", "features": {"x": {"type": "numerical", "drift": "# + drift + "}}" + extra + "}"
+    }
+
+    @Test func autoThresholdsAndTheNewSectionsParse() throws {
+        let text = Self.rule(extra: #", "correction": "holm", "dataset_drift": {"share": 0.5}, "data_quality": {"missing_rate": 0.1}"#)
+        let rule = try RuleLoader.load(bytes: Array(text.utf8), path: "r.json").get()
+        #expect(rule.features[0].drift[0].automaticThreshold)
+        #expect(rule.correction == .holm)
+        #expect(rule.datasetDriftShare == 0.5)
+        #expect(rule.features[0].quality.missingRate == 0.1)
+    }
+
+    @Test func autoNeedsACountWindow() {
+        #expect(diagnostics(Self.rule(window: #"{"duration": "1h"}"#)).first?.contains("'threshold': \"auto\" needs a count window") == true)
+    }
+
+    @Test func aThresholdWordOtherThanAutoIsNamed() {
+        #expect(diagnostics(Self.rule(drift: #"[{"method": "psi", "threshold": "atuo"}]"#)).first?.hasSuffix("'threshold' must be a number or \"auto\", got \"atuo\"; did you mean 'auto'?") == true)
+    }
+
+    @Test func effectSizeGuardsApplyToPValueTests() {
+        #expect(diagnostics(Self.rule(drift: #"[{"method": "ks", "min_statistic": 0.1}]"#)).isEmpty)
+        #expect(diagnostics(Self.rule(drift: #"[{"method": "psi", "min_statistic": 0.1}]"#)).first?.contains("'min_statistic' applies only to 'ks'") == true)
+    }
+
+    @Test func qualityBoundsAreRatesThatFitTheType() {
+        #expect(diagnostics(Self.rule(extra: #", "data_quality": {"missing_rate": 1.5}"#)).first?.contains("'missing_rate' must be between 0 and 1, got 1.5") == true)
+        let categorical = #"{"monitor": "m", "task": "regression", "predictions": {"path": "p"}, "window": {"size": 5}, "features": {"c": {"type": "categorical", "data_quality": {"out_of_range_rate": 0.1}}}}"#
+        #expect(diagnostics(categorical).first?.contains("'out_of_range_rate' applies to numerical features") == true)
+        #expect(diagnostics(Self.rule(extra: #", "correction": "bh""#)).first?.contains("'correction' must be one of") == true)
+    }
+}
