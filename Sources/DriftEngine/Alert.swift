@@ -48,6 +48,7 @@ public struct Alert: Sendable, Equatable {
     public var threshold: Double?
     /// Concept drift: the detector and where it fired.
     public var detector: String?
+    public var detectorName: String?
     public var record: Int?
     /// A sentence for people ("taxi-duration: trip_distance drifted, PSI 0.31 ≥ 0.2 in window 12").
     public var message: String

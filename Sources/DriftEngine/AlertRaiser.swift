@@ -46,6 +46,14 @@ public enum AlertRaiser {
         return alerts
     }
 
+    /// The `concept_drift` alert of a detection.
+    public static func alert(for detection: Detection, rule: MonitorRule) -> Alert {
+        let label = detection.name.map { "\(detection.detector) '\($0)'" } ?? detection.detector
+        return Alert(monitor: rule.monitor, kind: .conceptDrift, method: detection.detector, detector: detection.detector,
+                     detectorName: detection.name, record: detection.record,
+                     message: "\(rule.monitor): concept drift, \(label) fired at record \(detection.record) (labeled record \(detection.labeledIndex))")
+    }
+
     static func driftAlert(_ kind: Alert.Kind, _ outcome: DriftOutcome, subject: String, feature: String?, window: Int, rule: MonitorRule) -> Alert {
         let method = outcome.method.rawValue
         let value = outcome.comparedValue ?? .nan

@@ -40,6 +40,9 @@ public final class MonitorEngine: @unchecked Sendable {
     /// Calibrated thresholds by column (as `reference`) and test position.
     private var calibrations: [Int: [Int: Calibration]] = [:]
     private var planner: WindowPlanner
+    private var conceptDrift: ConceptDriftTracker
+    /// Every concept-drift detection so far, in stream order.
+    public private(set) var detections: [Detection] = []
     private var streamRecords = 0
     private var malformedCount = 0
     public private(set) var malformed: [MalformedLine] = []
@@ -51,6 +54,7 @@ public final class MonitorEngine: @unchecked Sendable {
         parser = RecordParser(layout: layout, categories: categories, classes: classes)
         buffer = RecordColumns(numericalCount: layout.numericalCount, categoricalCount: layout.categoricalCount)
         planner = WindowPlanner(window: rule.window)
+        conceptDrift = ConceptDriftTracker(rule: rule)
         switch rule.reference {
         case .file: referenceRows = RecordColumns(numericalCount: layout.numericalCount, categoricalCount: layout.categoricalCount)
         case .first: referenceRows = RecordColumns(numericalCount: layout.numericalCount, categoricalCount: layout.categoricalCount)
@@ -165,6 +169,10 @@ public final class MonitorEngine: @unchecked Sendable {
         }
         let streamIndex = streamRecords
         streamRecords += 1
+        if !conceptDrift.isEmpty, let label = labels.label(for: parser.parsedID),
+           let error = ConceptDriftTracker.error(task: rule.task, label: label, prediction: parser.parsedPrediction) {
+            detections += conceptDrift.observe(error: error, record: streamIndex)
+        }
         if case .first(let n) = rule.reference, let rows = referenceRows {
             parser.commitPrediction(to: rows, streamIndex: streamIndex)
             labels.markMatched(parser.parsedID)

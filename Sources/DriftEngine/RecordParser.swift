@@ -34,6 +34,9 @@ public final class RecordParser: @unchecked Sendable {
     /// The id of the prediction parsed last.
     public var parsedID: String { row.id }
 
+    /// The prediction parsed last: its number (regression; NaN when missing) and class id (classification; -1 when missing).
+    public var parsedPrediction: (value: Double, classID: Int32) { (row.prediction, row.predictedClass) }
+
     /// Appends the prediction parsed last to `columns`.
     public func commitPrediction(to columns: RecordColumns, streamIndex: Int) {
         columns.append(row, streamIndex: streamIndex)

@@ -60,6 +60,6 @@ public enum Replay {
             try read(path) { windows += engine.ingestPredictionLine($0, file: path, lineNumber: $1) }
         }
         return Report(rule: rule, referenceCount: engine.counts.referenceRecords, windows: windows,
-                      counts: engine.counts, malformed: engine.malformed)
+                      detections: engine.detections, counts: engine.counts, malformed: engine.malformed)
     }
 }

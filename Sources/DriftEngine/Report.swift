@@ -7,18 +7,20 @@ public struct Report: Sendable {
     public var windows: [WindowResult]
     public var counts: MonitorEngine.Counts
     public var malformed: [MonitorEngine.MalformedLine]
+    public var detections: [Detection]
 
-    public init(rule: MonitorRule, referenceCount: Int, windows: [WindowResult], counts: MonitorEngine.Counts,
-                malformed: [MonitorEngine.MalformedLine]) {
+    public init(rule: MonitorRule, referenceCount: Int, windows: [WindowResult], detections: [Detection],
+                counts: MonitorEngine.Counts, malformed: [MonitorEngine.MalformedLine]) {
         self.rule = rule
         self.referenceCount = referenceCount
         self.windows = windows
+        self.detections = detections
         self.counts = counts
         self.malformed = malformed
     }
 
-    /// Every alert of every window, in window order.
-    public var alerts: [Alert] { windows.flatMap(\.alerts) }
+    /// Every alert of every window, in window order, then one `concept_drift` alert per detection.
+    public var alerts: [Alert] { windows.flatMap(\.alerts) + detections.map { AlertRaiser.alert(for: $0, rule: rule) } }
 
     /// The report as JSON, keys in a fixed order.
     public var json: JSONOutput {
@@ -26,7 +28,13 @@ public struct Report: Sendable {
             ("monitor", .string(rule.monitor)),
             ("reference", .object([("count", .int(referenceCount))])),
             ("windows", .array(windows.map(Self.json))),
-            ("concept_drift", .array([])),
+            ("concept_drift", .array(detections.map { detection in
+                var fields: [(String, JSONOutput)] = [("detector", .string(detection.detector))]
+                if let name = detection.name { fields.append(("name", .string(name))) }
+                fields.append(("labeled_index", .int(detection.labeledIndex)))
+                fields.append(("record", .int(detection.record)))
+                return .object(fields)
+            })),
             ("alerts", .array(alerts.map(Self.json))),
             ("counts", .object([
                 ("records", .int(counts.records)),
@@ -141,6 +149,7 @@ public struct Report: Sendable {
         if let metric = alert.metric { fields.append(("metric", .string(metric))) }
         if let bound = alert.bound { fields.append(("bound", .string(bound))) }
         if let detector = alert.detector { fields.append(("detector", .string(detector))) }
+        if let name = alert.detectorName { fields.append(("name", .string(name))) }
         if let record = alert.record { fields.append(("record", .int(record))) }
         fields.append(("value", .number(alert.value)))
         fields.append(("threshold", .number(alert.threshold)))

@@ -21,6 +21,15 @@ struct ReplaySummary {
                 lines.append("    [\(alert.severity.rawValue)] \(alert.kind.rawValue): \(alert.message)")
             }
         }
+        if !report.detections.isEmpty {
+            let byDetector = Dictionary(grouping: report.detections) { detection in
+                detection.name.map { "\(detection.detector) '\($0)'" } ?? detection.detector
+            }
+            for (detector, found) in byDetector.sorted(by: { $0.key < $1.key }) {
+                let records = found.prefix(8).map { String($0.record) }.joined(separator: ", ")
+                lines.append("  concept drift: \(detector) fired \(found.count) times, at records \(records)\(found.count > 8 ? ", ..." : "")")
+            }
+        }
         let byKind = Dictionary(grouping: report.alerts, by: \.kind.rawValue).map { "\($0.key) \($0.value.count)" }.sorted()
         lines.append(report.alerts.isEmpty ? "  no drift found" : "  \(report.alerts.count) alerts: \(byKind.joined(separator: ", "))")
         if reportPath != "-" { lines.append("  report: \(reportPath)") }
