@@ -52,32 +52,14 @@ struct ClassificationMetricsTests {
     /// `JSONSerialization` returns long numbers as `NSDecimalNumber`, whose
     /// `doubleValue` can be off by one ulp.
     private static func loadFixture() throws -> Fixture {
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/metrics.json")
-        return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
-    }
-
-    /// Agreement to 1e-12, absolute or relative, or both `nil`.
-    private static func expectAgreement(_ actual: Double?, _ expected: Double?, _ label: String) {
-        guard let expected else {
-            #expect(actual == nil, "\(label): expected nil, got \(String(describing: actual))")
-            return
-        }
-        guard let actual else {
-            Issue.record("\(label): expected \(expected), got nil")
-            return
-        }
-        let difference = abs(actual - expected)
-        #expect(difference <= 1e-12 || difference <= 1e-12 * abs(expected), "\(label): \(actual) vs sklearn \(expected)")
+        return try FixtureSupport.load(Fixture.self, named: "metrics.json")
     }
 
     @Test func accuracyMatchesScikitLearn() throws {
         let cases = try Self.loadFixture().multiclass
         #expect(cases.count > 10)
         for testCase in cases {
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 ClassificationMetrics.accuracy(truth: testCase.truth, predicted: testCase.predicted),
                 testCase.accuracy, "accuracy, \(testCase.name)"
             )
@@ -86,15 +68,15 @@ struct ClassificationMetricsTests {
 
     @Test func macroScoresMatchScikitLearnOverLabelsInTruthOrPredictions() throws {
         for testCase in try Self.loadFixture().multiclass {
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 ClassificationMetrics.macroPrecision(truth: testCase.truth, predicted: testCase.predicted),
                 testCase.macroPrecision, "macro precision, \(testCase.name)"
             )
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 ClassificationMetrics.macroRecall(truth: testCase.truth, predicted: testCase.predicted),
                 testCase.macroRecall, "macro recall, \(testCase.name)"
             )
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 ClassificationMetrics.macroF1(truth: testCase.truth, predicted: testCase.predicted),
                 testCase.macroF1, "macro f1, \(testCase.name)"
             )
@@ -105,15 +87,15 @@ struct ClassificationMetricsTests {
         let cases = try Self.loadFixture().binary
         #expect(cases.count > 10)
         for testCase in cases {
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 ClassificationMetrics.binaryPrecision(truth: testCase.truth, predicted: testCase.predicted),
                 testCase.precision, "precision, \(testCase.name)"
             )
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 ClassificationMetrics.binaryRecall(truth: testCase.truth, predicted: testCase.predicted),
                 testCase.recall, "recall, \(testCase.name)"
             )
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 ClassificationMetrics.binaryF1(truth: testCase.truth, predicted: testCase.predicted),
                 testCase.f1, "f1, \(testCase.name)"
             )
@@ -124,7 +106,7 @@ struct ClassificationMetricsTests {
         let cases = try Self.loadFixture().scores
         #expect(cases.count > 10)
         for testCase in cases {
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 ClassificationMetrics.rocAUC(truth: testCase.truth, score: testCase.score),
                 testCase.rocAUC, "roc_auc, \(testCase.name)"
             )
@@ -133,7 +115,7 @@ struct ClassificationMetricsTests {
 
     @Test func logLossMatchesScikitLearnIncludingClipping() throws {
         for testCase in try Self.loadFixture().scores {
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 ClassificationMetrics.logLoss(truth: testCase.truth, score: testCase.score),
                 testCase.logLoss, "log_loss, \(testCase.name)"
             )

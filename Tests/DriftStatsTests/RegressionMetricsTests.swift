@@ -23,32 +23,14 @@ struct RegressionMetricsTests {
     /// `JSONSerialization` returns long numbers as `NSDecimalNumber`, whose
     /// `doubleValue` can be off by one ulp.
     private static func loadCases() throws -> [Case] {
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/metrics.json")
-        return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url)).regression
-    }
-
-    /// Agreement to 1e-12, absolute or relative, or both `nil`.
-    private static func expectAgreement(_ actual: Double?, _ expected: Double?, _ label: String) {
-        guard let expected else {
-            #expect(actual == nil, "\(label): expected nil, got \(String(describing: actual))")
-            return
-        }
-        guard let actual else {
-            Issue.record("\(label): expected \(expected), got nil")
-            return
-        }
-        let difference = abs(actual - expected)
-        #expect(difference <= 1e-12 || difference <= 1e-12 * abs(expected), "\(label): \(actual) vs sklearn \(expected)")
+        return try FixtureSupport.load(Fixture.self, named: "metrics.json").regression
     }
 
     @Test func meanAbsoluteErrorMatchesScikitLearn() throws {
         let cases = try Self.loadCases()
         #expect(cases.count > 20)
         for testCase in cases {
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 RegressionMetrics.meanAbsoluteError(truth: testCase.truth, predicted: testCase.predicted),
                 testCase.mae, "mae, \(testCase.name)"
             )
@@ -57,7 +39,7 @@ struct RegressionMetricsTests {
 
     @Test func rootMeanSquaredErrorMatchesScikitLearn() throws {
         for testCase in try Self.loadCases() {
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 RegressionMetrics.rootMeanSquaredError(truth: testCase.truth, predicted: testCase.predicted),
                 testCase.rmse, "rmse, \(testCase.name)"
             )
@@ -66,7 +48,7 @@ struct RegressionMetricsTests {
 
     @Test func meanAbsolutePercentageErrorMatchesScikitLearnIncludingZeroTruth() throws {
         for testCase in try Self.loadCases() {
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 RegressionMetrics.meanAbsolutePercentageError(truth: testCase.truth, predicted: testCase.predicted),
                 testCase.mape, "mape, \(testCase.name)"
             )
@@ -75,7 +57,7 @@ struct RegressionMetricsTests {
 
     @Test func r2MatchesScikitLearnIncludingConstantTruth() throws {
         for testCase in try Self.loadCases() {
-            Self.expectAgreement(
+            FixtureSupport.expectAgreement(
                 RegressionMetrics.r2(truth: testCase.truth, predicted: testCase.predicted),
                 testCase.r2, "r2, \(testCase.name)"
             )
