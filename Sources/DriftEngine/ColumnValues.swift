@@ -1,3 +1,5 @@
+import DriftStats
+
 /// The non-missing values of one column over a set of rows, in the form the statistics need.
 public enum ColumnValues: Sendable {
     /// Numbers sorted ascending (missing left out).
@@ -28,7 +30,8 @@ public enum ColumnValues: Sendable {
             if !value.isNaN { values.append(value) }
         }
         let missing = rows.count - values.count
-        values.sort()
+        // The radix sort orders as `sort()` does (-0.0 before 0.0 among the equal zeros).
+        RadixSort.sort(&values)
         return .numerical(sorted: values, missing: missing)
     }
 
