@@ -1,3 +1,4 @@
+import DriftEngine
 import DriftStats
 import Foundation
 
@@ -10,15 +11,19 @@ private func readDoubles(_ path: String) -> [Double]? {
 }
 
 /// `driftd-bench kernels DIRECTORY`: the statistics kernels on the arrays Benchmarks/bench_kernels.py
-/// wrote (reference.f64, current.f64, edges.f64, and optionally reference-big.f64, current-big.f64).
+/// wrote (reference.f64, current.f64, edges.f64, and optionally reference-big.f64, current-big.f64),
+/// and the data-drift report's statistics on those Benchmarks/bench_report.py wrote
+/// (report-reference-K.f64 and report-current-K.f64, one pair per feature K); each part runs when
+/// its files are there.
 ///
 /// Each figure is the fastest of several runs and covers what the engine does per window: the
 /// reference is sorted and binned once per profile (not timed); the window is copied and sorted
 /// (timed) before KS and Wasserstein, and histogrammed unsorted for PSI and Jensen-Shannon.
 func benchmarkKernels(directory: String, repeats: Int) {
     func load(_ name: String) -> [Double]? { readDoubles(directory + "/" + name) }
+    benchmarkReportStatistics(load: load, repeats: repeats)
     guard let reference = load("reference.f64"), let current = load("current.f64"), let edges = load("edges.f64") else {
-        fatalError("missing reference.f64, current.f64 or edges.f64 in \(directory)")
+        return
     }
     let referenceSorted = RadixSort.sorted(reference)
     let referenceCounts = SIMDKernels.histogram(reference, edges: edges)
@@ -79,4 +84,37 @@ func benchmarkKernels(directory: String, repeats: Int) {
         twoSampleFigures("ks-big", RadixSort.sorted(bigReference), bigCurrent, RadixSort.sorted(bigCurrent))
     }
     if sink == 42 { print("") }
+}
+
+/// The statistics of a data-drift report in memory, as the engine computes them for one window:
+/// per feature, the reference profile (gather, sort, PSI quantile edges and counts) and the window
+/// (gather, sort, histogram, PSI, KS). Reading and parsing records is left out, as it is for the
+/// DataFrames Evidently and NannyML are given.
+private func benchmarkReportStatistics(load: (String) -> [Double]?, repeats: Int) {
+    var references: [[Double]] = []
+    var currents: [[Double]] = []
+    while let reference = load("report-reference-\(references.count).f64"),
+          let current = load("report-current-\(currents.count).f64") {
+        references.append(reference)
+        currents.append(current)
+    }
+    guard !references.isEmpty else { return }
+    let referenceRows = Array(references[0].indices)
+    let currentRows = Array(currents[0].indices)
+    var drifted = 0
+    let seconds = fastest(max(1, repeats / 2)) {
+        drifted = 0
+        for (reference, current) in zip(references, currents) {
+            guard case .numerical(let referenceSorted, _) = ColumnValues.numerical(reference, rows: referenceRows),
+                  case .numerical(let currentSorted, _) = ColumnValues.numerical(current, rows: currentRows)
+            else { continue }
+            let binning = QuantileBinning(referenceSorted: referenceSorted, bins: 10)
+            let referenceCounts = binning.counts(referenceSorted)
+            let psi = PopulationStabilityIndex.value(reference: referenceCounts, current: binning.counts(currentSorted))
+            let ks = KolmogorovSmirnov.twoSample(sortedReference: referenceSorted, sortedCurrent: currentSorted)
+            if (psi ?? 0) >= 0.2 || (ks?.pValue ?? 1) < 0.01 { drifted += 1 }
+        }
+    }
+    report("report-statistics", ["features": references.count, "rows": references[0].count, "seconds": seconds,
+                                 "drifted": drifted])
 }

@@ -153,9 +153,10 @@ public enum SIMDKernels {
     /// falls in the last bin, as numpy sorts NaN after every number.
     ///
     /// With fewer than 256 edges (PSI uses 9 by default), the kernel counts,
-    /// for each edge, the values above it: one SIMD compare per 8 values and
-    /// edge, over tiles of values that stay in the L1 cache, with no scatter;
-    /// bin counts are differences of neighbouring "above" counts. With more
+    /// for each edge, the values above it: one SIMD compare per 2 values and
+    /// edge, five edges per load of the values, over tiles of values that
+    /// stay in the L1 cache, with no scatter; bin counts are differences of
+    /// neighbouring "above" counts. With more
     /// edges it binary-searches each value (branch-free).
     public static func histogram(_ values: [Double], edges: [Double]) -> [Int] {
         let edgeCount = edges.count
@@ -175,21 +176,18 @@ public enum SIMDKernels {
                 let raw = UnsafeRawPointer(valueBuffer.baseAddress)
                 let stride = MemoryLayout<Double>.stride
                 // Tiles of values small enough to stay in the L1 cache while
-                // every edge runs over them with its counter in a register.
+                // the edges run over them, five at a time with their counters
+                // in registers (each block of values is loaded once per five
+                // edges).
                 var tileStart = 0
                 while tileStart < vectorEnd {
                     let tileEnd = min(tileStart + histogramTile, vectorEnd)
-                    for edgeIndex in 0..<edgeCount {
-                        let edge = SIMD8<Double>(repeating: edgeBuffer[edgeIndex])
-                        var counter = SIMD8<Int64>(repeating: 0)
-                        var index = tileStart
-                        while index < tileEnd {
-                            let block = raw!.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Double>.self)
-                            // A true lane of a mask is all ones, -1 as an integer.
-                            counter &-= unsafeBitCast(.!(block .<= edge), to: SIMD8<Int64>.self)
-                            index += 8
-                        }
-                        above[edgeIndex] += Int(counter.wrappedSum())
+                    var edgeIndex = 0
+                    while edgeIndex < edgeCount {
+                        countAbove(
+                            raw!.advanced(by: tileStart * stride), blocks: (tileEnd - tileStart) / 8,
+                            edges: edgeBuffer, first: edgeIndex, above: &above)
+                        edgeIndex += edgesPerPass
                     }
                     tileStart = tileEnd
                 }
@@ -208,6 +206,56 @@ public enum SIMDKernels {
         }
         counts[edgeCount] = above[edgeCount - 1]
         return counts
+    }
+
+    /// Edges compared per pass over a tile.
+    static let edgesPerPass = 5
+
+    /// Adds to `above[first + k]` (k < 5, within `edges`) the number of the
+    /// `blocks * 8` values at `values` with `!(value <= edges[first + k])`.
+    /// Concrete two-lane vectors (one SSE2 register each) in a non-generic
+    /// function: five counters, five edges and four blocks of values fit in
+    /// the sixteen registers. Missing edges (past the last) repeat the last
+    /// one and their counts are dropped.
+    @inline(__always)
+    static func countAbove(
+        _ values: UnsafeRawPointer, blocks: Int, edges: UnsafeBufferPointer<Double>, first: Int, above: inout [Int]
+    ) {
+        let last = edges.count - 1
+        let edge0 = SIMD2<Double>(repeating: edges[first])
+        let edge1 = SIMD2<Double>(repeating: edges[min(first + 1, last)])
+        let edge2 = SIMD2<Double>(repeating: edges[min(first + 2, last)])
+        let edge3 = SIMD2<Double>(repeating: edges[min(first + 3, last)])
+        let edge4 = SIMD2<Double>(repeating: edges[min(first + 4, last)])
+        var counter0 = SIMD2<Int64>(repeating: 0)
+        var counter1 = SIMD2<Int64>(repeating: 0)
+        var counter2 = SIMD2<Int64>(repeating: 0)
+        var counter3 = SIMD2<Int64>(repeating: 0)
+        var counter4 = SIMD2<Int64>(repeating: 0)
+        var pointer = values
+        let end = values + blocks * 64
+        // A true lane of a mask is all ones, -1 as an integer.
+        @inline(__always) func mask(_ lanes: SIMD2<Double>, _ edge: SIMD2<Double>) -> SIMD2<Int64> {
+            unsafeBitCast(.!(lanes .<= edge), to: SIMD2<Int64>.self)
+        }
+        while pointer < end {
+            let a = pointer.loadUnaligned(as: SIMD2<Double>.self)
+            let b = pointer.loadUnaligned(fromByteOffset: 16, as: SIMD2<Double>.self)
+            let c = pointer.loadUnaligned(fromByteOffset: 32, as: SIMD2<Double>.self)
+            let d = pointer.loadUnaligned(fromByteOffset: 48, as: SIMD2<Double>.self)
+            counter0 &-= mask(a, edge0) &+ mask(b, edge0) &+ mask(c, edge0) &+ mask(d, edge0)
+            counter1 &-= mask(a, edge1) &+ mask(b, edge1) &+ mask(c, edge1) &+ mask(d, edge1)
+            counter2 &-= mask(a, edge2) &+ mask(b, edge2) &+ mask(c, edge2) &+ mask(d, edge2)
+            counter3 &-= mask(a, edge3) &+ mask(b, edge3) &+ mask(c, edge3) &+ mask(d, edge3)
+            counter4 &-= mask(a, edge4) &+ mask(b, edge4) &+ mask(c, edge4) &+ mask(d, edge4)
+            pointer += 64
+        }
+        let present = edges.count - first
+        above[first] += Int(counter0.wrappedSum())
+        if present > 1 { above[first + 1] += Int(counter1.wrappedSum()) }
+        if present > 2 { above[first + 2] += Int(counter2.wrappedSum()) }
+        if present > 3 { above[first + 3] += Int(counter3.wrappedSum()) }
+        if present > 4 { above[first + 4] += Int(counter4.wrappedSum()) }
     }
 
     /// The bin of one value: the number of `edges` strictly below `value`
