@@ -7,8 +7,11 @@ let arguments = CommandLine.arguments
 switch arguments.dropFirst().first {
 case "parse" where arguments.count == 4:
     benchmarkParse(rulePath: arguments[2], path: arguments[3])
-case "kernels" where arguments.count == 3: benchmarkKernels(directory: arguments[2], repeats: 7)
+case "kernels" where arguments.count == 3:
+    benchmarkKernels(directory: arguments[2], repeats: 7)
+case "detectors" where arguments.count == 3:
+    benchmarkDetectors(specPath: arguments[2])
 default:
-    FileHandle.standardError.write(Data("usage: driftd-bench parse RULE.json PREDICTIONS.jsonl\n".utf8))
+    FileHandle.standardError.write(Data("usage: driftd-bench parse RULE.json PREDICTIONS.jsonl | kernels DIRECTORY | detectors SPEC.json\n".utf8))
     exit(2)
 }
