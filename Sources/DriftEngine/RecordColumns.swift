@@ -54,20 +54,29 @@ public final class RecordColumns: @unchecked Sendable {
 }
 
 /// One record being parsed; committed to `RecordColumns` only when the whole line is valid.
+/// The feature values live in storage the parser allocates once (`deallocate()` frees it).
 struct RecordRow {
     var id = ""
     var timestamp = Double.nan
-    var numerical: [Double]
-    var categorical: [Int32]
+    let numerical: UnsafeMutableBufferPointer<Double>
+    let categorical: UnsafeMutableBufferPointer<Int32>
     var prediction = Double.nan
     var predictedClass: Int32 = -1
     var score = Double.nan
 
     init(numericalCount: Int, categoricalCount: Int) {
-        numerical = Array(repeating: .nan, count: numericalCount)
-        categorical = Array(repeating: -1, count: categoricalCount)
+        numerical = .allocate(capacity: numericalCount)
+        numerical.initialize(repeating: .nan)
+        categorical = .allocate(capacity: categoricalCount)
+        categorical.initialize(repeating: -1)
     }
 
+    func deallocate() {
+        numerical.deallocate()
+        categorical.deallocate()
+    }
+
+    @inline(__always)
     mutating func reset() {
         id = ""
         timestamp = .nan
