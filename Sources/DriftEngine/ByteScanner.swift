@@ -89,14 +89,11 @@ enum ByteScanner {
     /// that is not (0...8).
     @inline(__always)
     static func digitCount(_ word: UInt64) -> Int {
-        // A byte is a digit when its high nibble is 3 both as is and after adding 6 (0x30...0x39).
-        // Carries out of a byte only come from bytes 0xFA...0xFF, which are not digits, so they
-        // cannot change the count of leading digits.
-        let high = word & 0xF0F0_F0F0_F0F0_F0F0
-        let shifted = (word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0
-        let difference = (high ^ 0x3030_3030_3030_3030) | (shifted ^ 0x3030_3030_3030_3030)
-        let nonDigit = (((difference & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | difference) & 0x8080_8080_8080_8080
-        return nonDigit.trailingZeroBitCount &>> 3
+        // A byte is a digit when its high nibble is 3 both as is and after adding 6 (0x30...0x39):
+        // then it becomes 0x33 below, and 0 after the XOR. Carries out of a byte only come from
+        // bytes 0xFA...0xFF, which are not digits, so they cannot change the count of leading digits.
+        let nibbles = (word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) &>> 4)
+        return (nibbles ^ 0x3333_3333_3333_3333).trailingZeroBitCount &>> 3
     }
 
     /// The value of the first `count` (1...8) digit bytes of `word` (first byte lowest).
@@ -110,58 +107,46 @@ enum ByteScanner {
         return value & 0xFFFF_FFFF
     }
 
-    /// 10^`exponent` for 0...19, as an integer.
+    /// 10^`exponent` for 0...8, as an integer.
     @inline(__always)
     static func integerPowerOfTen(_ exponent: Int) -> UInt64 {
-        switch exponent {
-        case 0: 1
-        case 1: 10
-        case 2: 100
-        case 3: 1000
-        case 4: 10000
-        case 5: 100_000
-        case 6: 1_000_000
-        case 7: 10_000_000
-        case 8: 100_000_000
-        default: 1
-        }
+        integerPowersOfTen.withUnsafeBufferPointer { $0[exponent] }
     }
 
     /// 10^`exponent` for 0...22: exact doubles.
     @inline(__always)
     static func powerOfTen(_ exponent: Int) -> Double {
-        switch exponent {
-        case 0: 1e0
-        case 1: 1e1
-        case 2: 1e2
-        case 3: 1e3
-        case 4: 1e4
-        case 5: 1e5
-        case 6: 1e6
-        case 7: 1e7
-        case 8: 1e8
-        case 9: 1e9
-        case 10: 1e10
-        case 11: 1e11
-        case 12: 1e12
-        case 13: 1e13
-        case 14: 1e14
-        case 15: 1e15
-        case 16: 1e16
-        case 17: 1e17
-        case 18: 1e18
-        case 19: 1e19
-        case 20: 1e20
-        case 21: 1e21
-        default: 1e22
-        }
+        powersOfTen.withUnsafeBufferPointer { $0[exponent] }
     }
+
+    // Tables of literals: statically initialized (a load, not a jump table or a lazy global).
+    private static let integerPowersOfTen: [UInt64] = [1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
 
     /// Scans a JSON number from `position` (a `-` or a digit). Returns the position after it, or -1
     /// if it is not a valid JSON number; `value` is the correctly rounded value, or an infinity when
     /// it is beyond Double's range.
     @inline(__always)
     static func number(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int, value: inout Double) -> Int {
+        var p = position
+        let negative = base[p] == UInt8(ascii: "-")
+        if negative { p &+= 1 }
+        if p &+ 8 <= end {
+            let next = wordNumber(base, p, negative: negative, value: &value)
+            if next >= 0 { return next }
+        }
+        if p &+ 17 <= end {
+            let next = shortNumber(base, p, negative: negative, value: &value)
+            if next >= 0 { return next }
+        }
+        return longNumber(base, position, end, value: &value)
+    }
+
+    /// `number` without the short form: every JSON number, digit by digit where need be.
+    @inline(never)
+    static func longNumber(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int, value: inout Double) -> Int {
         var p = position
         let negative = base[p] == UInt8(ascii: "-")
         if negative { p &+= 1 }
@@ -238,6 +223,78 @@ enum ByteScanner {
         } else {
             value = slowNumber(base, position, p)
         }
+        return p
+    }
+
+    /// The most common number: its digits, point and the byte after it within the 8 bytes from
+    /// `position` (after the sign), so that one word load and one digit test cover it; -1 when the
+    /// number is not of that form. 8 bytes from `position` must be readable.
+    @inline(__always)
+    static func wordNumber(_ base: UnsafePointer<UInt8>, _ position: Int, negative: Bool, value: inout Double) -> Int {
+        let word = load(base, position)
+        // Zero bytes are digits (see `digitCount`).
+        let nonDigits = ((word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) &>> 4))
+            ^ 0x3333_3333_3333_3333
+        // Bits of whole digit bytes (a non-digit byte's lowest set bit may be any of its 8).
+        let integerBits = nonDigits.trailingZeroBitCount & ~7
+        // 1 to 7 digits, no leading zero.
+        guard integerBits >= 8, integerBits < 64, integerBits == 8 || word & 0xFF != 0x30 else { return -1 }
+        let next = (word &>> UInt64(integerBits)) & 0xFF
+        let result: Double
+        var end = integerBits
+        if next == UInt64(UInt8(ascii: ".")) {
+            let fractionShift = integerBits &+ 8
+            guard fractionShift < 64 else { return -1 }
+            let fractionBits = (nonDigits &>> UInt64(fractionShift)).trailingZeroBitCount & ~7
+            end = fractionShift &+ fractionBits
+            // At least one digit, and the number's end within the word.
+            guard fractionBits >= 8, end < 64, (word &>> UInt64(end)) & 0xDF != 0x45 else { return -1 }
+            let integerPart = word & ((1 &<< UInt64(integerBits)) &- 1)
+            let fractionPart = (word &>> UInt64(fractionShift)) & ((1 &<< UInt64(fractionBits)) &- 1)
+            // At most 7 digits: exact as a double, and one correctly rounded division (Clinger).
+            let mantissa = digitsValue(integerPart | (fractionPart &<< UInt64(integerBits)), count: (integerBits &+ fractionBits) &>> 3)
+            result = Double(Int64(bitPattern: mantissa)) / powerOfTen(fractionBits &>> 3)
+        } else {
+            guard next & 0xDF != 0x45 else { return -1 }
+            result = Double(Int64(bitPattern: digitsValue(word, count: integerBits &>> 3)))
+        }
+        value = Double(bitPattern: result.bitPattern | (negative ? 1 << 63 : 0))
+        return position &+ (end &>> 3)
+    }
+
+    /// The common short number, at most 7 digits before and 7 after the point and no exponent, in
+    /// two word loads; -1 when the number is not of that form (`number` then reads it in full).
+    /// `position` is after the sign; 17 bytes from it must be readable.
+    @inline(__always)
+    static func shortNumber(_ base: UnsafePointer<UInt8>, _ position: Int, negative: Bool, value: inout Double) -> Int {
+        let word = load(base, position)
+        let integerDigits = digitCount(word)
+        // No digit, 8 or more, or a leading zero: the full reader decides.
+        guard integerDigits > 0, integerDigits < 8, integerDigits == 1 || base[position] != UInt8(ascii: "0") else { return -1 }
+        var p = position &+ integerDigits
+        let result: Double
+        if base[p] == UInt8(ascii: ".") {
+            let fraction = load(base, p &+ 1)
+            let fractionDigits = digitCount(fraction)
+            guard fractionDigits > 0, fractionDigits < 8 else { return -1 }
+            p &+= 1 &+ fractionDigits
+            guard base[p] | 0x20 != UInt8(ascii: "e") else { return -1 }
+            let mantissa: UInt64
+            if integerDigits &+ fractionDigits <= 8 {
+                // Both runs of digits in one word, converted at once.
+                let shift = UInt64(integerDigits &* 8)
+                mantissa = digitsValue((word & ((1 << shift) &- 1)) | (fraction << shift), count: integerDigits &+ fractionDigits)
+            } else {
+                mantissa = digitsValue(word, count: integerDigits) &* integerPowerOfTen(fractionDigits) &+ digitsValue(fraction, count: fractionDigits)
+            }
+            // At most 14 digits: exact as a double, and one correctly rounded division (Clinger).
+            result = Double(Int64(bitPattern: mantissa)) / powerOfTen(fractionDigits)
+        } else {
+            guard base[p] | 0x20 != UInt8(ascii: "e") else { return -1 }
+            result = Double(Int64(bitPattern: digitsValue(word, count: integerDigits)))
+        }
+        // The sign without a branch (signs of numbers in a stream are unpredictable).
+        value = Double(bitPattern: result.bitPattern | (negative ? 1 << 63 : 0))
         return p
     }
 

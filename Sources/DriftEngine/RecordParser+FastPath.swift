@@ -1,106 +1,93 @@
 import DriftRules
 
-/// The record parser's fast path: one pass over the line's bytes with the key order predicted
-/// from the previous line, numbers and strings scanned by `ByteScanner`, categories interned by
-/// their bytes. It accepts exactly the lines the straightforward path accepts, with the same
-/// values; it gives up (returns false) on a malformed line or anything it does not handle itself
-/// inline, and `parsePrediction` then runs the straightforward path from the start.
+/// The record parser's fast paths. Both accept exactly the lines the straightforward path accepts,
+/// with the same values, and give up (return false) on a malformed line or anything they do not
+/// handle; `parsePrediction` then tries the next path, from the start of the line.
 ///
+/// - `parseWithTemplate`: the line has the shape of the last one (`LineTemplate`): literals compared
+///   word by word, values read in between.
+/// - `parsePredictionFast`: key by key, each key first compared with the key the previous line had
+///   at that position (`KeyOrderPrediction`), then looked up; it records the line's shape, and the
+///   parser makes it the template when the line is valid.
+///
+/// Values are read by `ByteScanner` (SWAR strings and numbers), categories interned by their bytes.
 /// Giving up midway is safe: the only lasting effect of a partial pass is categories interned for
-/// members before the point of failure, which the straightforward path interns too, in the same
-/// order, because it accepts and reads the same members up to there.
+/// members before the point of failure, which every path interns too, in the same order, because
+/// they all accept and read the same members up to there.
 extension RecordParser {
-    /// Parses a prediction line into `row`; true when it is a valid record with an id.
+    typealias Action = LineTemplate.Action
+
+    /// Parses a prediction line of the template's shape into `row`; true when it is a valid record
+    /// with an id.
+    func parseWithTemplate(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let values = template.count
+        guard values > 0, let base = line.baseAddress else { return false }
+        let end = line.count
+        row.reset()
+        var hasID = false
+        var p = 0
+        for i in 0..<values {
+            p = template.matchLiteral(i, base, p, end)
+            guard p >= 0, p < end else { return false }
+            p = readValue(template.actions[i], line, p, hasID: &hasID)
+            guard p >= 0 else { return false }
+        }
+        p = template.matchLiteral(values, base, p, end)
+        return p >= 0 && ByteScanner.skipWhitespace(base, p, end) == end && hasID
+    }
+
+    /// Parses a prediction line into `row` key by key, recording its shape in `template`; true when
+    /// it is a valid record with an id.
     func parsePredictionFast(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = line.baseAddress else { return false }
         let end = line.count
         row.reset()
+        template.beginRecording()
         var p = ByteScanner.skipWhitespace(base, 0, end)
         guard p < end, base[p] == UInt8(ascii: "{") else { return false }
         p &+= 1
         var hasID = false
         var member = 0
         while true {
-            p = ByteScanner.skipWhitespace(base, p, end)
-            guard p < end else { return false }
-            var byte = base[p]
-            if byte == UInt8(ascii: "}") {
-                p &+= 1
+            p = Self.nextKey(base, p, end, member: member)
+            if p < 0 {
+                guard p < -1 else { return false }
+                p = -2 &- p
                 break
             }
-            if member > 0 {
-                guard byte == UInt8(ascii: ",") else { return false }
-                p = ByteScanner.skipWhitespace(base, p &+ 1, end)
-                guard p < end else { return false }
-                byte = base[p]
-            }
-            guard byte == UInt8(ascii: "\"") else { return false }
-            p &+= 1
-            let field: Int32
-            let matched = topKeys.match(member: member, base, p, end)
+            var (matched, field) = topKeys.match(member: member, base, p, end)
             if matched > 0 {
-                field = topKeys.codes[member]
                 p &+= matched
+                if base[p &- 1] != UInt8(ascii: ":") { p = Self.colon(base, p, end) }
             } else {
-                var escaped = false
-                let close = ByteScanner.stringEnd(base, p, end, escaped: &escaped)
-                guard close >= 0 else { return false }
-                field = Self.code(of: base, p, close, escaped: escaped, in: layout.predictionTable)
-                if !escaped { topKeys.remember(member: member, base + p, count: close &- p, code: field) }
-                p = close &+ 1
+                (p, field) = learnKey(topKeys, member: member, base, p, end, table: layout.predictionTable, codes: nil)
             }
+            guard p >= 0 else { return false }
             member &+= 1
-            p = valueStart(base, p, end)
+            p = Self.valueStart(base, p, end)
             guard p >= 0 else { return false }
             // Field codes are `RecordLayout.PredictionField` raw values (-1 for other keys).
+            let action: Action
             switch field {
-            case 0: // id
-                p = readID(line, p, hasID: &hasID)
-            case 1: // timestamp
-                p = readTimestamp(line, p)
-            case 2: // features
-                p = base[p] == UInt8(ascii: "{") ? readFeaturesFast(line, p &+ 1) : skipValue(line, p, depth: 0)
-            case 3: // prediction
-                if layout.isClassification {
-                    p = readClass(line, p, into: &row.predictedClass)
-                } else {
-                    p = readNumber(line, p, depth: 0, into: &row.prediction)
+            case 0: action = Action(kind: .id)
+            case 1: action = Action(kind: .timestamp)
+            case 2:
+                if base[p] == UInt8(ascii: "{") {
+                    p = readFeaturesFast(line, p &+ 1)
+                    guard p >= 0 else { return false }
+                    continue
                 }
-            case 4: // score
-                p = readNumber(line, p, depth: 0, into: &row.score)
-            default:
-                p = skipValue(line, p, depth: 0)
+                action = Action(kind: .skip)
+            case 3: action = Action(kind: .prediction)
+            case 4: action = Action(kind: .score)
+            default: action = Action(kind: .skip)
             }
+            let start = p
+            p = readValue(action, line, p, hasID: &hasID)
             guard p >= 0 else { return false }
+            template.record(start, p, action)
         }
         return ByteScanner.skipWhitespace(base, p, end) == end && hasID
-    }
-
-    /// After a key's closing quote: skips `:` and whitespace; the position of the value's first
-    /// byte, or -1.
-    @inline(__always)
-    private func valueStart(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int) -> Int {
-        var p = position
-        if p < end, base[p] == UInt8(ascii: ":") {
-            p &+= 1
-        } else {
-            p = ByteScanner.skipWhitespace(base, p, end)
-            guard p < end, base[p] == UInt8(ascii: ":") else { return -1 }
-            p &+= 1
-        }
-        if p < end, base[p] > 0x20 { return p }
-        p = ByteScanner.skipWhitespace(base, p, end)
-        return p < end ? p : -1
-    }
-
-    /// The code of the key whose body is `base[start..<close]` in `table`, or -1.
-    @inline(never)
-    private static func code(of base: UnsafePointer<UInt8>, _ start: Int, _ close: Int, escaped: Bool, in table: KeyTable) -> Int32 {
-        let body = UnsafeBufferPointer(start: base + start, count: close - start)
-        let index = escaped
-            ? Array(JSONLineReader.unescape(body).utf8).withUnsafeBufferPointer { table.index(of: $0) }
-            : table.index(of: body)
-        return index.map { Int32($0) } ?? -1
     }
 
     /// The members of `features` from just after its `{`; the position after its `}`, or -1.
@@ -109,46 +96,115 @@ extension RecordParser {
         let end = line.count
         var p = position
         var member = 0
+        var unused = false
         while true {
+            p = Self.nextKey(base, p, end, member: member)
+            if p < 0 { return p < -1 ? -2 &- p : -1 }
+            var (matched, code) = featureKeys.match(member: member, base, p, end)
+            if matched > 0 {
+                p &+= matched
+                if base[p &- 1] != UInt8(ascii: ":") { p = Self.colon(base, p, end) }
+            } else {
+                (p, code) = learnKey(featureKeys, member: member, base, p, end, table: layout.featureTable, codes: featureCodes)
+            }
+            guard p >= 0 else { return -1 }
+            member &+= 1
+            p = Self.valueStart(base, p, end)
+            guard p >= 0 else { return -1 }
+            let action = code >= 0 ? Action(kind: .numerical, column: code)
+                : code == -1 ? Action(kind: .skip) : Action(kind: .categorical, column: -2 &- code)
+            let start = p
+            p = readValue(action, line, p, hasID: &unused)
+            guard p >= 0 else { return -1 }
+            template.record(start, p, action)
+        }
+    }
+
+    /// Reads the value at `p` (its first byte, or whitespace before it) as `action` says; the
+    /// position after it, or -1.
+    @inline(__always)
+    private func readValue(_ action: Action, _ line: UnsafeBufferPointer<UInt8>, _ p: Int, hasID: inout Bool) -> Int {
+        switch action.kind {
+        case .numerical: readNumber(line, p, depth: 1, into: &row.numerical[Int(action.column)])
+        case .categorical:
+            readCategory(line, p, dictionary: categoryDictionaries[Int(action.column)].takeUnretainedValue(),
+                         into: &row.categorical[Int(action.column)])
+        case .skip: skipValue(line, p, depth: 0)
+        case .id: readID(line, p, hasID: &hasID)
+        case .timestamp: readTimestamp(line, p)
+        case .prediction:
+            layout.isClassification ? readClass(line, p, into: &row.predictedClass) : readNumber(line, p, depth: 0, into: &row.prediction)
+        case .score: readNumber(line, p, depth: 0, into: &row.score)
+        }
+    }
+
+    /// From after an object's `{` (`member` 0) or a member's value: skips to the next key, past its
+    /// opening quote, and returns that position; or, at the object's `}`, returns -2 minus the
+    /// position after it; or -1 when the line is malformed here.
+    @inline(__always)
+    private static func nextKey(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int, member: Int) -> Int {
+        var p = position
+        guard p < end else { return -1 }
+        var byte = base[p]
+        if byte <= 0x20 {
             p = ByteScanner.skipWhitespace(base, p, end)
             guard p < end else { return -1 }
-            var byte = base[p]
-            if byte == UInt8(ascii: "}") { return p &+ 1 }
-            if member > 0 {
-                guard byte == UInt8(ascii: ",") else { return -1 }
-                p = ByteScanner.skipWhitespace(base, p &+ 1, end)
+            byte = base[p]
+        }
+        if member > 0, byte == UInt8(ascii: ",") {
+            p &+= 1
+            guard p < end else { return -1 }
+            byte = base[p]
+            if byte <= 0x20 {
+                p = ByteScanner.skipWhitespace(base, p, end)
                 guard p < end else { return -1 }
                 byte = base[p]
             }
-            guard byte == UInt8(ascii: "\"") else { return -1 }
-            p &+= 1
-            let code: Int32
-            let matched = featureKeys.match(member: member, base, p, end)
-            if matched > 0 {
-                code = featureKeys.codes[member]
-                p &+= matched
-            } else {
-                var escaped = false
-                let close = ByteScanner.stringEnd(base, p, end, escaped: &escaped)
-                guard close >= 0 else { return -1 }
-                let index = Self.code(of: base, p, close, escaped: escaped, in: layout.featureTable)
-                code = index >= 0 ? featureCodes[Int(index)] : -1
-                if !escaped { featureKeys.remember(member: member, base + p, count: close &- p, code: code) }
-                p = close &+ 1
-            }
-            member &+= 1
-            p = valueStart(base, p, end)
-            guard p >= 0 else { return -1 }
-            if code >= 0 {
-                p = readNumber(line, p, depth: 1, into: &row.numerical[Int(code)])
-            } else if code == -1 {
-                p = skipValue(line, p, depth: 0)
-            } else {
-                let column = Int(-2 &- code)
-                p = readCategory(line, p, dictionary: categoryDictionaries[column].takeUnretainedValue(), into: &row.categorical[column])
-            }
-            guard p >= 0 else { return -1 }
+            return byte == UInt8(ascii: "\"") ? p &+ 1 : -1
         }
+        if byte == UInt8(ascii: "\"") && member == 0 { return p &+ 1 }
+        return byte == UInt8(ascii: "}") ? -2 &- (p &+ 1) : -1
+    }
+
+    /// After a key's closing quote: skips whitespace and the `:`; the position after it, or -1.
+    @inline(__always)
+    private static func colon(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int) -> Int {
+        let p = ByteScanner.skipWhitespace(base, position, end)
+        return p < end && base[p] == UInt8(ascii: ":") ? p &+ 1 : -1
+    }
+
+    /// After a member's `:`: the position of the value's first byte, or -1 at the line's end.
+    @inline(__always)
+    private static func valueStart(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int) -> Int {
+        guard position < end else { return -1 }
+        if base[position] > 0x20 { return position }
+        let p = ByteScanner.skipWhitespace(base, position, end)
+        return p < end ? p : -1
+    }
+
+    /// A key that is not the predicted one: scans it, looks it up in `table` (mapping the index
+    /// through `codes` when given), and predicts it for this position from now on. Returns the
+    /// position after the `:` (or -1) and the key's code.
+    @inline(never)
+    private func learnKey(_ prediction: KeyOrderPrediction, member: Int, _ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int,
+                          table: KeyTable, codes: UnsafeMutablePointer<Int32>?) -> (Int, Int32) {
+        var escaped = false
+        let close = ByteScanner.stringEnd(base, position, end, escaped: &escaped)
+        guard close >= 0 else { return (-1, -1) }
+        var code = Self.code(of: base, position, close, escaped: escaped, in: table)
+        if let codes, code >= 0 { code = codes[Int(code)] }
+        let colon = close &+ 1 < end && base[close &+ 1] == UInt8(ascii: ":")
+        if !escaped { prediction.remember(member: member, base + position, count: close &- position, colon: colon, code: code) }
+        return (colon ? close &+ 2 : Self.colon(base, close &+ 1, end), code)
+    }
+
+    /// The index of the key whose body is `base[start..<close]` in `table`, or -1.
+    private static func code(of base: UnsafePointer<UInt8>, _ start: Int, _ close: Int, escaped: Bool, in table: KeyTable) -> Int32 {
+        let body = UnsafeBufferPointer(start: base + start, count: close - start)
+        let index = escaped
+            ? Array(JSONLineReader.unescape(body).utf8).withUnsafeBufferPointer { table.index(of: $0) }
+            : table.index(of: body)
+        return index.map { Int32($0) } ?? -1
     }
 
     // MARK: Values (each returns the position after the value, or -1 to give up)
@@ -157,10 +213,38 @@ extension RecordParser {
     @inline(__always)
     private func readNumber(_ line: UnsafeBufferPointer<UInt8>, _ p: Int, depth: Int, into target: inout Double) -> Int {
         let base = line.baseAddress!
+        let negative = base[p] == UInt8(ascii: "-")
+        let digits = negative ? p &+ 1 : p
+        if digits &+ 8 <= line.count {
+            var value = 0.0
+            let next = ByteScanner.wordNumber(base, digits, negative: negative, value: &value)
+            if next >= 0 {
+                target = value
+                return next
+            }
+        }
+        return readLongNumber(line, p, depth: depth, into: &target)
+    }
+
+    /// `ByteScanner.number` on a zero-padded copy of the rest of the line (under 24 bytes, as for
+    /// the last number of a record), so that its word loads have bytes to read.
+    private static func tailNumber(_ line: UnsafeBufferPointer<UInt8>, _ p: Int, value: inout Double) -> Int {
+        var padded: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        let rest = line.count &- p
+        return withUnsafeMutableBytes(of: &padded) { copy in
+            copy.baseAddress!.copyMemory(from: line.baseAddress! + p, byteCount: rest)
+            let next = ByteScanner.number(UnsafePointer(copy.baseAddress!.assumingMemoryBound(to: UInt8.self)), 0, 32, value: &value)
+            return next >= 0 ? p &+ next : -1
+        }
+    }
+
+    @inline(never)
+    private func readLongNumber(_ line: UnsafeBufferPointer<UInt8>, _ p: Int, depth: Int, into target: inout Double) -> Int {
+        let base = line.baseAddress!
         let byte = base[p]
         if ByteScanner.isDigit(byte) || byte == UInt8(ascii: "-") {
             var value = 0.0
-            let next = ByteScanner.number(base, p, line.count, value: &value)
+            let next = line.count &- p < 24 ? Self.tailNumber(line, p, value: &value) : ByteScanner.number(base, p, line.count, value: &value)
             if next >= 0 {
                 target = value.isFinite ? value : .nan
                 return next

@@ -19,6 +19,8 @@ public final class RecordParser: @unchecked Sendable {
     /// Fast path: the previous line's key order, at the top level and in `features`.
     let topKeys = KeyOrderPrediction()
     let featureKeys = KeyOrderPrediction()
+    /// Fast path: the last valid line's shape.
+    let template = LineTemplate()
     /// Fast path: each feature's column as one code, `i` for numerical column i, `-2 - i` for categorical column i.
     let featureCodes: UnsafeMutablePointer<Int32>
     /// Fast path: `categories` without reference counting.
@@ -70,7 +72,11 @@ public final class RecordParser: @unchecked Sendable {
 
     /// Parses one prediction line (then `commitPrediction` stores it); returns the reason when malformed.
     public func parsePrediction(_ line: UnsafeBufferPointer<UInt8>) -> String? {
-        if parsePredictionFast(line) { return nil }
+        if parseWithTemplate(line) { return nil }
+        if parsePredictionFast(line) {
+            template.learn(line)
+            return nil
+        }
         return parsePredictionStraightforward(line)
     }
 

@@ -28,7 +28,15 @@ struct ByteScannerTests {
         }
     }
 
+    /// Checks `text` alone (at a page's end: the byte-by-byte paths) and followed by more of a
+    /// line (the word-at-a-time paths).
     static func check(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        checkAlone(text, sourceLocation: sourceLocation)
+        checkAlone(text + ",\"c\":[1,2],\"d\":{}}", sourceLocation: sourceLocation)
+        checkAlone(text + "}", sourceLocation: sourceLocation)
+    }
+
+    static func checkAlone(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let bytes = Array(text.utf8)
         let expected = straightforward(bytes)
         let actual = fast(bytes)
@@ -70,7 +78,8 @@ struct ByteScannerTests {
         }
     }
 
-    @Test(arguments: ["01", "-", "-a", "1.", "1.e5", ".5", "1e", "1e+", "1E-", "-01", "00.5", "--1", "1..2"])
+    @Test(arguments: ["01", "-", "-a", "1.", "1.e5", ".5", "1e", "1e+", "1E-", "-01", "00.5", "--1", "1..2", "-.5", "0.", "-0.",
+                      "01234567,", "0.e1,      ", "1.,        ", "-,         "])
     func invalidNumbersAreRejectedAlike(text: String) {
         #expect(Self.fast(Array(text.utf8)) == nil)
         #expect(Self.straightforward(Array(text.utf8)) == nil)

@@ -297,4 +297,51 @@ struct RecordParserFastPathTests {
         for end in 0...line.count { comparison.check(Array(line[..<end])) }
         comparison.checkDictionaries()
     }
+
+    /// Ordinary records never need the straightforward path (or the parser would be slow, not wrong).
+    @Test func ordinaryRecordsTakeTheFastPath() {
+        let layout = RecordLayout(rule: Self.classificationRule)
+        let parser = RecordParser(layout: layout, categories: [CategoryDictionary(), CategoryDictionary()], classes: CategoryDictionary())
+        let lines = [
+            #"{"id":"p-00000001","ts":"2026-11-22T10:00:00.123Z","model":"taxi","features":{"x":-0.5624,"c":"no_charge","é \"q\"":1234567890.125,"eight_ch":"x\"y","nine_char":7},"prediction":"1","score":0.2153}"#,
+            #"{"id": "p-2", "ts": 1795341600.5, "features": {"x": 1e-05, "c": 133, "nine_char": null}, "prediction": 0, "score": 1}"#,
+            " {\"id\" : 7 , \"features\" : { \"c\" : true , \"x\" : 12345678901234567890 } }\r",
+            #"{"id":"p-3","features":{"x":-Infinity,"c":NaN},"prediction":null}"#,
+        ]
+        for line in lines {
+            for _ in 0..<3 {
+                let accepted = Array(line.utf8).withUnsafeBufferPointer { parser.parsePredictionFast($0) }
+                #expect(accepted, "\(line)")
+            }
+            // Learnt as a template, the same shape is read literal by literal.
+            #expect(Array(line.utf8).withUnsafeBufferPointer { parser.parsePrediction($0) } == nil)
+            #expect(Array(line.utf8).withUnsafeBufferPointer { parser.parseWithTemplate($0) }, "\(line)")
+        }
+    }
+
+    /// Lines that differ from the template only far into a literal, or only in a value's length.
+    @Test func templatesNoticeLateDifferences() {
+        let rule = Self.rule("""
+            {"monitor": "m", "task": "regression", "predictions": {"path": "p"}, "window": {"size": 10},
+             "features": {"feature_a": {"type": "numerical"}, "feature_b": {"type": "numerical"},
+                          "a_rather_long_feature_name_1": {"type": "categorical"}, "a_rather_long_feature_name_2": {"type": "categorical"}}}
+            """)
+        let comparison = Comparison(rule: rule)
+        let lines = [
+            #"{"id":"a","features":{"feature_a":1,"feature_b":2,"a_rather_long_feature_name_1":"x","a_rather_long_feature_name_2":"y"}}"#,
+            #"{"id":"b","features":{"feature_b":1,"feature_a":2,"a_rather_long_feature_name_2":"x","a_rather_long_feature_name_1":"y"}}"#,
+            #"{"id":"c","features":{"feature_a":1,"feature_b":2,"a_rather_long_feature_name_1":"x","a_rather_long_feature_name_2":"y"}}"#,
+            #"{"id":"dd","features":{"feature_a":12.5,"feature_b":-2,"a_rather_long_feature_name_1":"xx","a_rather_long_feature_name_2":7}}"#,
+            #"{"id":"e","features":{"feature_a":1,"feature_b":2,"a_rather_long_feature_name_1":"x","a_rather_long_feature_name_3":"y"}}"#,
+            #"{"id":"f","features":{"feature_a":1,"feature_b":2,"a_rather_long_feature_name_1":"x","a_rather_long_feature_name_2":"y"}} "#,
+            #"{"id":"g","features":{"feature_a":1,"feature_b":2,"a_rather_long_feature_name_1":"x","a_rather_long_feature_name_2":"y"}}x"#,
+            #"{"id":"h","features":{"feature_a":1,"feature_b":2,"a_rather_long_feature_name_1":"x","a_rather_long_feature_name_2":"y"},"id":null}"#,
+            #"{"id":"i","features":{"feature_a":1,"feature_b":2,"a_rather_long_feature_name_1":"x","a_rather_long_feature_name_2":"y"}"#,
+            #"{"id":"j","features":{"feature_a": 1,"feature_b":2,"a_rather_long_feature_name_1":"x","a_rather_long_feature_name_2":"y"}}"#,
+        ]
+        for _ in 0..<2 {
+            for line in lines + lines.reversed() { comparison.check(Array(line.utf8)) }
+        }
+        comparison.checkDictionaries()
+    }
 }
