@@ -133,9 +133,9 @@ enum ByteScanner {
         var p = position
         let negative = base[p] == UInt8(ascii: "-")
         if negative { p &+= 1 }
-        if p &+ 8 <= end {
-            let next = wordNumber(base, p, negative: negative, value: &value)
-            if next >= 0 { return next }
+        if p < end {
+            let length = wordNumber(wordAt(base, p, end), negative: negative, value: &value)
+            if length >= 0 { return p &+ length }
         }
         if p &+ 17 <= end {
             let next = shortNumber(base, p, negative: negative, value: &value)
@@ -226,12 +226,23 @@ enum ByteScanner {
         return p
     }
 
-    /// The most common number: its digits, point and the byte after it within the 8 bytes from
-    /// `position` (after the sign), so that one word load and one digit test cover it; -1 when the
-    /// number is not of that form. 8 bytes from `position` must be readable.
+    /// The 8 bytes from `position` (before `end`) as a word, zero bytes standing for those past
+    /// `end`: one load, from `end - 8` and shifted when the line ends within 8 bytes (a zero byte
+    /// ends any token). The line must have at least 8 bytes for the second case; else a copy.
     @inline(__always)
-    static func wordNumber(_ base: UnsafePointer<UInt8>, _ position: Int, negative: Bool, value: inout Double) -> Int {
-        let word = load(base, position)
+    static func wordAt(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int) -> UInt64 {
+        if position &+ 8 <= end { return load(base, position) }
+        if end >= 8 { return load(base, end &- 8) &>> UInt64((8 &- (end &- position)) &* 8) }
+        var word: UInt64 = 0
+        for i in 0..<(end &- position) { word |= UInt64(base[position &+ i]) << UInt64(i &* 8) }
+        return word
+    }
+
+    /// The most common number: its digits, point and the byte after it within the 8 bytes of `word`
+    /// (from after the sign), so that one digit test covers it. Returns the number's length (from
+    /// after the sign), or -1 when it is not of that form.
+    @inline(__always)
+    static func wordNumber(_ word: UInt64, negative: Bool, value: inout Double) -> Int {
         // Zero bytes are digits (see `digitCount`).
         let nonDigits = ((word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) &>> 4))
             ^ 0x3333_3333_3333_3333
@@ -259,7 +270,7 @@ enum ByteScanner {
             result = Double(Int64(bitPattern: digitsValue(word, count: integerBits &>> 3)))
         }
         value = Double(bitPattern: result.bitPattern | (negative ? 1 << 63 : 0))
-        return position &+ (end &>> 3)
+        return end &>> 3
     }
 
     /// The common short number, at most 7 digits before and 7 after the point and no exponent, in

@@ -29,7 +29,22 @@ extension RecordParser {
         for i in 0..<values {
             p = template.matchLiteral(i, base, p, end)
             guard p >= 0, p < end else { return false }
-            p = readValue(template.actions[i], line, p, hasID: &hasID)
+            let action = template.actions[i]
+            if action.kind == .numerical {
+                // The most common value, inline: a short number.
+                let negative = base[p] == UInt8(ascii: "-")
+                let digits = negative ? p &+ 1 : p
+                if digits < end {
+                    var value = 0.0
+                    let length = ByteScanner.wordNumber(ByteScanner.wordAt(base, digits, end), negative: negative, value: &value)
+                    if length >= 0 {
+                        row.numerical[Int(action.column)] = value
+                        p = digits &+ length
+                        continue
+                    }
+                }
+            }
+            p = readValue(action, line, p, hasID: &hasID)
             guard p >= 0 else { return false }
         }
         p = template.matchLiteral(values, base, p, end)
@@ -127,8 +142,9 @@ extension RecordParser {
         switch action.kind {
         case .numerical: readNumber(line, p, depth: 1, into: &row.numerical[Int(action.column)])
         case .categorical:
-            readCategory(line, p, dictionary: categoryDictionaries[Int(action.column)].takeUnretainedValue(),
-                         into: &row.categorical[Int(action.column)])
+            categoryDictionaries[Int(action.column)]._withUnsafeGuaranteedRef {
+                readCategory(line, p, dictionary: $0, into: &row.categorical[Int(action.column)])
+            }
         case .skip: skipValue(line, p, depth: 0)
         case .id: readID(line, p, hasID: &hasID)
         case .timestamp: readTimestamp(line, p)
@@ -215,12 +231,12 @@ extension RecordParser {
         let base = line.baseAddress!
         let negative = base[p] == UInt8(ascii: "-")
         let digits = negative ? p &+ 1 : p
-        if digits &+ 8 <= line.count {
+        if digits < line.count {
             var value = 0.0
-            let next = ByteScanner.wordNumber(base, digits, negative: negative, value: &value)
-            if next >= 0 {
+            let length = ByteScanner.wordNumber(ByteScanner.wordAt(base, digits, line.count), negative: negative, value: &value)
+            if length >= 0 {
                 target = value
-                return next
+                return digits &+ length
             }
         }
         return readLongNumber(line, p, depth: depth, into: &target)
@@ -334,7 +350,7 @@ extension RecordParser {
             var escaped = false
             let close = ByteScanner.stringEnd(base, p &+ 1, end, escaped: &escaped)
             guard close >= 0 else { return -1 }
-            row.timestamp = Timestamp.parse(UnsafeBufferPointer(start: base + (p &+ 1), count: close &- p &- 1)) ?? .nan
+            row.timestamp = Timestamp.parse(UnsafeBufferPointer(start: base + (p &+ 1), count: close &- p &- 1), cache: &dateCache) ?? .nan
             return close &+ 1
         }
         if ByteScanner.isDigit(base[p]) || base[p] == UInt8(ascii: "-") {

@@ -21,6 +21,8 @@ public final class RecordParser: @unchecked Sendable {
     let featureKeys = KeyOrderPrediction()
     /// Fast path: the last valid line's shape.
     let template = LineTemplate()
+    /// Fast path: the date of the last string timestamp.
+    var dateCache = Timestamp.DateCache()
     /// Fast path: each feature's column as one code, `i` for numerical column i, `-2 - i` for categorical column i.
     let featureCodes: UnsafeMutablePointer<Int32>
     /// Fast path: `categories` without reference counting.
