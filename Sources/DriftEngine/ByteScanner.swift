@@ -152,7 +152,8 @@ enum ByteScanner {
         if negative { p &+= 1 }
         guard p < end, isDigit(base[p]) else { return -1 }
         var mantissa: UInt64 = 0
-        // Digits in `mantissa` (leading zeros of a fraction included); over 19 takes the exact slow path.
+        // Digits in `mantissa` (not counting zeros before the first nonzero digit); over 19 takes the
+        // exact slow path.
         var digits = 0
         var exponent = 0
         if base[p] == UInt8(ascii: "0") {
@@ -180,6 +181,13 @@ enum ByteScanner {
         if p < end, base[p] == UInt8(ascii: ".") {
             p &+= 1
             let first = p
+            if mantissa == 0 {
+                // Leading zeros of a fraction (0.000123) only scale the number.
+                while p < end, base[p] == UInt8(ascii: "0") {
+                    p &+= 1
+                    exponent &-= 1
+                }
+            }
             while true {
                 let count: Int
                 if p &+ 8 <= end {
@@ -219,6 +227,9 @@ enum ByteScanner {
             // Clinger's fast path: an exact integer times or over an exact power of ten, rounded once.
             var result = Double(mantissa)
             if exponent < 0 { result /= powerOfTen(-exponent) } else { result *= powerOfTen(exponent) }
+            value = negative ? -result : result
+        } else if digits <= 19, let result = EiselLemire.double(mantissa: mantissa, exponent: exponent) {
+            // Up to 19 digits exactly, any exponent of normal doubles (17-digit shortest forms).
             value = negative ? -result : result
         } else {
             value = slowNumber(base, position, p)

@@ -11,11 +11,20 @@ final class LineTemplate: @unchecked Sendable {
     /// What to do with a value.
     struct Action: Equatable {
         enum Kind: UInt8 {
-            case id, timestamp, prediction, score
+            /// A feature's value for numerical column `column` (inside `features`).
+            case numerical
+            /// A top-level number: `column` is its slot in `RecordRow.numbers` (prediction, score).
+            case number
+            /// A feature's value for categorical column `column`.
+            case categorical
+            case id, timestamp
+            /// The predicted class (classification).
+            case predictedClass
             /// Validated and ignored (an unknown field, or a `features` that is not an object).
             case skip
-            /// A feature's value, for the numerical or categorical column `column`.
-            case numerical, categorical
+
+            /// Whether the value goes to `RecordRow.numbers[column]`.
+            var isNumber: Bool { rawValue <= Kind.number.rawValue }
         }
 
         var kind: Kind

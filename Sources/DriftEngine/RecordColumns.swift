@@ -136,21 +136,40 @@ public final class RecordColumns: @unchecked Sendable {
 struct RecordRow {
     var id = ""
     var timestamp = Double.nan
+    /// Every number of the row: the numerical features, then the prediction (regression), then
+    /// the score, so that the parser stores any of them the same way.
+    let numbers: UnsafeMutableBufferPointer<Double>
+    /// The numerical features (the start of `numbers`).
     let numerical: UnsafeMutableBufferPointer<Double>
     let categorical: UnsafeMutableBufferPointer<Int32>
-    var prediction = Double.nan
     var predictedClass: Int32 = -1
-    var score = Double.nan
 
     init(numericalCount: Int, categoricalCount: Int) {
-        numerical = .allocate(capacity: numericalCount)
-        numerical.initialize(repeating: .nan)
+        numbers = .allocate(capacity: numericalCount + 2)
+        numbers.initialize(repeating: .nan)
+        numerical = UnsafeMutableBufferPointer(rebasing: numbers[0..<numericalCount])
         categorical = .allocate(capacity: categoricalCount)
         categorical.initialize(repeating: -1)
     }
 
+    /// The prediction's slot in `numbers`.
+    var predictionSlot: Int { numerical.count }
+    /// The score's slot in `numbers`.
+    var scoreSlot: Int { numerical.count + 1 }
+
+    /// The prediction as a number (regression).
+    var prediction: Double {
+        get { numbers[predictionSlot] }
+        nonmutating set { numbers[predictionSlot] = newValue }
+    }
+
+    var score: Double {
+        get { numbers[scoreSlot] }
+        nonmutating set { numbers[scoreSlot] = newValue }
+    }
+
     func deallocate() {
-        numerical.deallocate()
+        numbers.deallocate()
         categorical.deallocate()
     }
 
@@ -158,10 +177,8 @@ struct RecordRow {
     mutating func reset() {
         id = ""
         timestamp = .nan
-        for i in numerical.indices { numerical[i] = .nan }
+        for i in numbers.indices { numbers[i] = .nan }
         for i in categorical.indices { categorical[i] = -1 }
-        prediction = .nan
         predictedClass = -1
-        score = .nan
     }
 }

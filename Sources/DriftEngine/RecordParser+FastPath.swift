@@ -30,7 +30,7 @@ extension RecordParser {
             p = template.matchLiteral(i, base, p, end)
             guard p >= 0, p < end else { return false }
             let action = template.actions[i]
-            if action.kind == .numerical {
+            if action.kind.isNumber {
                 // The most common value, inline: a short number.
                 let negative = base[p] == UInt8(ascii: "-")
                 let digits = negative ? p &+ 1 : p
@@ -38,7 +38,7 @@ extension RecordParser {
                     var value = 0.0
                     let length = ByteScanner.wordNumber(ByteScanner.wordAt(base, digits, end), negative: negative, value: &value)
                     if length >= 0 {
-                        row.numerical[Int(action.column)] = value
+                        row.numbers[Int(action.column)] = value
                         p = digits &+ length
                         continue
                     }
@@ -93,8 +93,9 @@ extension RecordParser {
                     continue
                 }
                 action = Action(kind: .skip)
-            case 3: action = Action(kind: .prediction)
-            case 4: action = Action(kind: .score)
+            case 3:
+                action = layout.isClassification ? Action(kind: .predictedClass) : Action(kind: .number, column: Int32(row.predictionSlot))
+            case 4: action = Action(kind: .number, column: Int32(row.scoreSlot))
             default: action = Action(kind: .skip)
             }
             let start = p
@@ -140,7 +141,8 @@ extension RecordParser {
     @inline(__always)
     private func readValue(_ action: Action, _ line: UnsafeBufferPointer<UInt8>, _ p: Int, hasID: inout Bool) -> Int {
         switch action.kind {
-        case .numerical: readNumber(line, p, depth: 1, into: &row.numerical[Int(action.column)])
+        case .numerical: readNumber(line, p, depth: 1, into: &row.numbers[Int(action.column)])
+        case .number: readNumber(line, p, depth: 0, into: &row.numbers[Int(action.column)])
         case .categorical:
             categoryDictionaries[Int(action.column)]._withUnsafeGuaranteedRef {
                 readCategory(line, p, dictionary: $0, into: &row.categorical[Int(action.column)])
@@ -148,9 +150,7 @@ extension RecordParser {
         case .skip: skipValue(line, p, depth: 0)
         case .id: readID(line, p, hasID: &hasID)
         case .timestamp: readTimestamp(line, p)
-        case .prediction:
-            layout.isClassification ? readClass(line, p, into: &row.predictedClass) : readNumber(line, p, depth: 0, into: &row.prediction)
-        case .score: readNumber(line, p, depth: 0, into: &row.score)
+        case .predictedClass: readClass(line, p, into: &row.predictedClass)
         }
     }
 

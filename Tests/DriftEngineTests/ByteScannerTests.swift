@@ -63,6 +63,13 @@ struct ByteScannerTests {
                 Self.check(mantissa + "." + digits(Int(random.next() % 9) + 1) + "E+" + String(random.next() % 40))
             }
         }
+        // Shortest round-trip forms of random doubles (what Python and Swift print: up to 17 digits).
+        for _ in 0..<20_000 {
+            let value = Double(bitPattern: random.next() & 0x7FFF_FFFF_FFFF_FFFF)
+            guard value.isFinite else { continue }
+            Self.check("\(value)")
+            Self.check("\(Double(Int64(bitPattern: random.next()) % 1_000_000) / 997)")
+        }
         // Powers of two and ten, and the values around 2^53 and the Clinger bounds.
         for exponent in -30...30 {
             Self.check("1e\(exponent)")
@@ -147,5 +154,39 @@ struct ByteScannerTests {
             }
         }
         #expect(table.count == dictionary.count)
+    }
+
+    /// Eisel-Lemire against `Double(String)` for mantissas of every length at every exponent of its
+    /// table, and at the round-to-even and range boundaries.
+    @Test func eiselLemireAgreesWithTheStandardLibrary() {
+        var random = SplitMix64(state: 5)
+        var answered = 0
+        var asked = 0
+        for q in EiselLemire.smallestPowerOfTen...EiselLemire.largestPowerOfTen {
+            for round in 0..<40 {
+                let digits = 1 + Int(random.next() % 19)
+                var limit: UInt64 = 1
+                for _ in 0..<digits { limit *= 10 }
+                var mantissa = random.next() % limit
+                // Mantissas just above 2^53 and with long runs of 9s or 0s are the hard ones.
+                if round % 4 == 1 { mantissa = (1 << 53) + random.next() % 1000 }
+                if round % 4 == 2 { mantissa = limit - 1 - random.next() % 3 }
+                let text = "\(mantissa)e\(q)"
+                asked += 1
+                guard let value = EiselLemire.double(mantissa: mantissa, exponent: q) else { continue }
+                answered += 1
+                #expect(value.bitPattern == Double(text)!.bitPattern, "\(text)")
+            }
+        }
+        // It answers for all but subnormal, overflowing or zero-rounding results.
+        #expect(answered > asked * 8 / 10)
+        for (mantissa, q) in [(9_007_199_254_740_993, 0), (9_007_199_254_740_995, 0), (9_007_199_254_740_997, 0),
+                              (18_014_398_509_481_985, 0), (22_250_738_585_072_014, -324), (17_976_931_348_623_157, 292),
+                              (17_976_931_348_623_159, 292), (49, -325), (1, 23), (3, 23), (5, -1), (25, -2), (125, -3),
+                              (4_503_599_627_370_497, 0), (9_999_999_999_999_999_999, -19), (1, -342), (1, 308)] as [(UInt64, Int)] {
+            if let value = EiselLemire.double(mantissa: mantissa, exponent: q) {
+                #expect(value.bitPattern == Double("\(mantissa)e\(q)")!.bitPattern, "\(mantissa)e\(q)")
+            }
+        }
     }
 }
