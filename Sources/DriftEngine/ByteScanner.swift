@@ -130,21 +130,17 @@ enum ByteScanner {
     /// it is beyond Double's range.
     @inline(__always)
     static func number(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int, value: inout Double) -> Int {
-        var p = position
-        let negative = base[p] == UInt8(ascii: "-")
-        if negative { p &+= 1 }
+        let negative = base[position] == UInt8(ascii: "-")
+        let p = negative ? position &+ 1 : position
         if p < end {
             let length = wordNumber(wordAt(base, p, end), negative: negative, value: &value)
             if length >= 0 { return p &+ length }
         }
-        if p &+ 17 <= end {
-            let next = shortNumber(base, p, negative: negative, value: &value)
-            if next >= 0 { return next }
-        }
         return longNumber(base, position, end, value: &value)
     }
 
-    /// `number` without the short form: every JSON number, digit by digit where need be.
+    /// `number` for every JSON number: digits 8 at a time, Clinger's fast path or Eisel-Lemire for
+    /// up to 19 significant digits, the standard library beyond.
     @inline(never)
     static func longNumber(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int, value: inout Double) -> Int {
         var p = position
@@ -152,61 +148,25 @@ enum ByteScanner {
         if negative { p &+= 1 }
         guard p < end, isDigit(base[p]) else { return -1 }
         var mantissa: UInt64 = 0
-        // Digits in `mantissa` (not counting zeros before the first nonzero digit); over 19 takes the
-        // exact slow path.
+        // Significant digits (from the first nonzero one); over 19, the standard library decides.
         var digits = 0
         var exponent = 0
         if base[p] == UInt8(ascii: "0") {
             p &+= 1
             if p < end, isDigit(base[p]) { return -1 }
         } else {
-            while true {
-                let count: Int
-                if p &+ 8 <= end {
-                    let word = load(base, p)
-                    count = digitCount(word)
-                    if count == 0 { break }
-                    if digits &+ count <= 19 {
-                        mantissa = mantissa &* integerPowerOfTen(count) &+ digitsValue(word, count: count)
-                    }
-                } else {
-                    count = shortDigits(base, p, end, mantissa: &mantissa, digits: digits)
-                    if count == 0 { break }
-                }
-                digits &+= count
-                p &+= count
-                if count < 8 { break }
-            }
+            digitRun(base, &p, end, mantissa: &mantissa, digits: &digits)
         }
         if p < end, base[p] == UInt8(ascii: ".") {
             p &+= 1
             let first = p
             if mantissa == 0 {
                 // Leading zeros of a fraction (0.000123) only scale the number.
-                while p < end, base[p] == UInt8(ascii: "0") {
-                    p &+= 1
-                    exponent &-= 1
-                }
+                while p < end, base[p] == UInt8(ascii: "0") { p &+= 1 }
             }
-            while true {
-                let count: Int
-                if p &+ 8 <= end {
-                    let word = load(base, p)
-                    count = digitCount(word)
-                    if count == 0 { break }
-                    if digits &+ count <= 19 {
-                        mantissa = mantissa &* integerPowerOfTen(count) &+ digitsValue(word, count: count)
-                    }
-                } else {
-                    count = shortDigits(base, p, end, mantissa: &mantissa, digits: digits)
-                    if count == 0 { break }
-                }
-                digits &+= count
-                exponent &-= count
-                p &+= count
-                if count < 8 { break }
-            }
+            digitRun(base, &p, end, mantissa: &mantissa, digits: &digits)
             guard p > first else { return -1 }
+            exponent = first &- p
         }
         if p < end, base[p] | 0x20 == UInt8(ascii: "e") {
             p &+= 1
@@ -223,18 +183,39 @@ enum ByteScanner {
             }
             exponent &+= exponentNegative ? -explicit : explicit
         }
-        if digits <= 19, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
-            // Clinger's fast path: an exact integer times or over an exact power of ten, rounded once.
-            var result = Double(mantissa)
-            if exponent < 0 { result /= powerOfTen(-exponent) } else { result *= powerOfTen(exponent) }
-            value = negative ? -result : result
-        } else if digits <= 19, let result = EiselLemire.double(mantissa: mantissa, exponent: exponent) {
-            // Up to 19 digits exactly, any exponent of normal doubles (17-digit shortest forms).
-            value = negative ? -result : result
-        } else {
-            value = slowNumber(base, position, p)
+        if digits <= 19 {
+            if mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
+                // Clinger's fast path: an exact integer times or over an exact power of ten, rounded once.
+                var result = Double(mantissa)
+                if exponent < 0 { result /= powerOfTen(-exponent) } else { result *= powerOfTen(exponent) }
+                value = negative ? -result : result
+                return p
+            }
+            if let result = EiselLemire.double(mantissa: mantissa, exponent: exponent) {
+                // 17-digit shortest forms, and any exponent of normal doubles.
+                value = negative ? -result : result
+                return p
+            }
         }
+        value = slowNumber(base, position, p)
         return p
+    }
+
+    /// Reads the run of digits at `p` (8 at a time), adding them to `mantissa` and `digits` while
+    /// `digits` stays within 19 (beyond, `digits` keeps counting and `mantissa` is not used).
+    @inline(__always)
+    private static func digitRun(_ base: UnsafePointer<UInt8>, _ p: inout Int, _ end: Int, mantissa: inout UInt64, digits: inout Int) {
+        while p < end {
+            let word = wordAt(base, p, end)
+            let count = digitCount(word)
+            if count == 0 { return }
+            if digits &+ count <= 19 {
+                mantissa = mantissa &* integerPowerOfTen(count) &+ digitsValue(word, count: count)
+            }
+            digits &+= count
+            p &+= count
+            if count < 8 { return }
+        }
     }
 
     /// The 8 bytes from `position` (before `end`) as a word, zero bytes standing for those past
@@ -282,56 +263,6 @@ enum ByteScanner {
         }
         value = Double(bitPattern: result.bitPattern | (negative ? 1 << 63 : 0))
         return end &>> 3
-    }
-
-    /// The common short number, at most 7 digits before and 7 after the point and no exponent, in
-    /// two word loads; -1 when the number is not of that form (`number` then reads it in full).
-    /// `position` is after the sign; 17 bytes from it must be readable.
-    @inline(__always)
-    static func shortNumber(_ base: UnsafePointer<UInt8>, _ position: Int, negative: Bool, value: inout Double) -> Int {
-        let word = load(base, position)
-        let integerDigits = digitCount(word)
-        // No digit, 8 or more, or a leading zero: the full reader decides.
-        guard integerDigits > 0, integerDigits < 8, integerDigits == 1 || base[position] != UInt8(ascii: "0") else { return -1 }
-        var p = position &+ integerDigits
-        let result: Double
-        if base[p] == UInt8(ascii: ".") {
-            let fraction = load(base, p &+ 1)
-            let fractionDigits = digitCount(fraction)
-            guard fractionDigits > 0, fractionDigits < 8 else { return -1 }
-            p &+= 1 &+ fractionDigits
-            guard base[p] | 0x20 != UInt8(ascii: "e") else { return -1 }
-            let mantissa: UInt64
-            if integerDigits &+ fractionDigits <= 8 {
-                // Both runs of digits in one word, converted at once.
-                let shift = UInt64(integerDigits &* 8)
-                mantissa = digitsValue((word & ((1 << shift) &- 1)) | (fraction << shift), count: integerDigits &+ fractionDigits)
-            } else {
-                mantissa = digitsValue(word, count: integerDigits) &* integerPowerOfTen(fractionDigits) &+ digitsValue(fraction, count: fractionDigits)
-            }
-            // At most 14 digits: exact as a double, and one correctly rounded division (Clinger).
-            result = Double(Int64(bitPattern: mantissa)) / powerOfTen(fractionDigits)
-        } else {
-            guard base[p] | 0x20 != UInt8(ascii: "e") else { return -1 }
-            result = Double(Int64(bitPattern: digitsValue(word, count: integerDigits)))
-        }
-        // The sign without a branch (signs of numbers in a stream are unpredictable).
-        value = Double(bitPattern: result.bitPattern | (negative ? 1 << 63 : 0))
-        return p
-    }
-
-    /// Up to 8 digits byte by byte (near the line's end); returns how many, adding them to `mantissa`
-    /// while `digits` plus them stays within 19.
-    static func shortDigits(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int, mantissa: inout UInt64, digits: Int) -> Int {
-        var p = position
-        var value: UInt64 = 0
-        while p < end, p &- position < 8, isDigit(base[p]) {
-            value = value &* 10 &+ UInt64(base[p] &- 0x30)
-            p &+= 1
-        }
-        let count = p &- position
-        if count > 0, digits &+ count <= 19 { mantissa = mantissa &* integerPowerOfTen(count) &+ value }
-        return count
     }
 
     /// Correctly rounded by the standard library (long mantissas, large exponents).

@@ -242,25 +242,13 @@ extension RecordParser {
         return readLongNumber(line, p, depth: depth, into: &target)
     }
 
-    /// `ByteScanner.number` on a zero-padded copy of the rest of the line (under 24 bytes, as for
-    /// the last number of a record), so that its word loads have bytes to read.
-    private static func tailNumber(_ line: UnsafeBufferPointer<UInt8>, _ p: Int, value: inout Double) -> Int {
-        var padded: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        let rest = line.count &- p
-        return withUnsafeMutableBytes(of: &padded) { copy in
-            copy.baseAddress!.copyMemory(from: line.baseAddress! + p, byteCount: rest)
-            let next = ByteScanner.number(UnsafePointer(copy.baseAddress!.assumingMemoryBound(to: UInt8.self)), 0, 32, value: &value)
-            return next >= 0 ? p &+ next : -1
-        }
-    }
-
     @inline(never)
     private func readLongNumber(_ line: UnsafeBufferPointer<UInt8>, _ p: Int, depth: Int, into target: inout Double) -> Int {
         let base = line.baseAddress!
         let byte = base[p]
         if ByteScanner.isDigit(byte) || byte == UInt8(ascii: "-") {
             var value = 0.0
-            let next = line.count &- p < 24 ? Self.tailNumber(line, p, value: &value) : ByteScanner.number(base, p, line.count, value: &value)
+            let next = ByteScanner.longNumber(base, p, line.count, value: &value)
             if next >= 0 {
                 target = value.isFinite ? value : .nan
                 return next
