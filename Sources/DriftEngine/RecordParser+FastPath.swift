@@ -1,4 +1,5 @@
 import DriftRules
+import Glibc
 
 /// The record parser's fast paths. Both accept exactly the lines the straightforward path accepts,
 /// with the same values, and give up (return false) on a malformed line or anything they do not
@@ -309,26 +310,86 @@ extension RecordParser {
     }
 
     private func readID(_ line: UnsafeBufferPointer<UInt8>, _ p: Int, hasID: inout Bool) -> Int {
-        let base = line.baseAddress!
-        let end = line.count
-        let byte = base[p]
-        if byte == UInt8(ascii: "\"") {
-            var escaped = false
-            let close = ByteScanner.stringEnd(base, p &+ 1, end, escaped: &escaped)
-            guard close >= 0 else { return -1 }
-            let body = UnsafeBufferPointer(start: base + (p &+ 1), count: close &- p &- 1)
-            row.id = escaped ? JSONLineReader.unescape(body) : String(decoding: body, as: UTF8.self)
-            hasID = true
-            return close &+ 1
-        }
-        guard let (token, next) = Self.token(line, p, depth: 0) else { return -1 }
-        if let id = identifier(token, JSONLineReader(bytes: line)) {
+        var id: String?
+        let next = readIdentifier(line, p, into: &id)
+        if let id {
             row.id = id
             hasID = true
         } else {
             hasID = false
         }
         return next
+    }
+
+    /// An id: a string, or a number in canonical form; nil for anything else.
+    private func readIdentifier(_ line: UnsafeBufferPointer<UInt8>, _ p: Int, into id: inout String?) -> Int {
+        let base = line.baseAddress!
+        let end = line.count
+        if base[p] == UInt8(ascii: "\"") {
+            var escaped = false
+            let close = ByteScanner.stringEnd(base, p &+ 1, end, escaped: &escaped)
+            guard close >= 0 else { return -1 }
+            let body = UnsafeBufferPointer(start: base + (p &+ 1), count: close &- p &- 1)
+            id = escaped ? JSONLineReader.unescape(body) : String(decoding: body, as: UTF8.self)
+            return close &+ 1
+        }
+        guard let (token, next) = Self.token(line, p, depth: 0) else { return -1 }
+        id = identifier(token, JSONLineReader(bytes: line))
+        return next
+    }
+
+    // MARK: Labels
+
+    /// `parseLabel` in one pass over the bytes; nil for a malformed line or one it does not handle
+    /// (an escaped key), which the straightforward path then reads.
+    func parseLabelFast(_ line: UnsafeBufferPointer<UInt8>) -> Label? {
+        guard let base = line.baseAddress else { return nil }
+        let end = line.count
+        var p = ByteScanner.skipWhitespace(base, 0, end)
+        guard p < end, base[p] == UInt8(ascii: "{") else { return nil }
+        p &+= 1
+        var id: String?
+        var value = Double.nan
+        var classID: Int32 = -1
+        var hasLabel = false
+        var member = 0
+        while true {
+            p = Self.nextKey(base, p, end, member: member)
+            if p < 0 {
+                guard p < -1 else { return nil }
+                p = -2 &- p
+                break
+            }
+            var escaped = false
+            let close = ByteScanner.stringEnd(base, p, end, escaped: &escaped)
+            guard close >= 0, !escaped else { return nil }
+            let key = UnsafeBufferPointer(start: base + p, count: close &- p)
+            p = Self.colon(base, close &+ 1, end)
+            guard p >= 0 else { return nil }
+            p = Self.valueStart(base, p, end)
+            guard p >= 0 else { return nil }
+            member &+= 1
+            if Self.equal(key, layout.labelIDKey) {
+                p = readIdentifier(line, p, into: &id)
+            } else if Self.equal(key, layout.labelKey) {
+                if layout.isClassification {
+                    p = readClass(line, p, into: &classID)
+                    hasLabel = classID >= 0
+                } else {
+                    p = readNumber(line, p, depth: 0, into: &value)
+                    hasLabel = !value.isNaN
+                }
+            } else {
+                p = skipValue(line, p, depth: 0)
+            }
+            guard p >= 0 else { return nil }
+        }
+        guard ByteScanner.skipWhitespace(base, p, end) == end, let id, hasLabel else { return nil }
+        return Label(id: id, value: value, classID: classID)
+    }
+
+    private static func equal(_ key: UnsafeBufferPointer<UInt8>, _ expected: [UInt8]) -> Bool {
+        key.count == expected.count && expected.withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
     }
 
     private func readTimestamp(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> Int {

@@ -135,6 +135,13 @@ public final class RecordParser: @unchecked Sendable {
 
     /// Parses one label line; returns the label, or the reason when malformed.
     public func parseLabel(_ line: UnsafeBufferPointer<UInt8>) -> Result<Label, LineError> {
+        if let label = parseLabelFast(line) { return .success(label) }
+        return parseLabelStraightforward(line)
+    }
+
+    /// `parseLabel` token by token: the reference for the fast path, and what gives a malformed
+    /// line its reason.
+    func parseLabelStraightforward(_ line: UnsafeBufferPointer<UInt8>) -> Result<Label, LineError> {
         var reader = JSONLineReader(bytes: line)
         var id: String?
         var value = Double.nan

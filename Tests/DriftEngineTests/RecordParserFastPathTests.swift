@@ -1,6 +1,7 @@
 @testable import DriftEngine
 import DriftRules
 import Glibc
+import Synchronization
 import Testing
 
 /// The record parser's fast path against the straightforward one (`parsePredictionStraightforward`):
@@ -83,15 +84,45 @@ struct RecordParserFastPathTests {
 
         /// Calls `body` with a copy of `line` that ends where an unreadable page starts.
         static func atPageEnd<T>(_ line: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-            let size = (line.count + page - 1) / page * page
-            let mapping = mmap(nil, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)!
-            precondition(mapping != MAP_FAILED)
-            defer { munmap(mapping, size + page) }
-            precondition(mprotect(mapping + size, page, PROT_NONE) == 0)
-            let start = (mapping + size - line.count).assumingMemoryBound(to: UInt8.self)
+            let page = GuardedPage.take(for: line.count)
+            defer { GuardedPage.give(page) }
+            let start = page.end - line.count
             if !line.isEmpty { line.withUnsafeBufferPointer { start.update(from: $0.baseAddress!, count: line.count) } }
             return body(UnsafeBufferPointer(start: start, count: line.count))
+        }
+    }
+
+    /// Memory followed by an unreadable page (mapped once, then reused from a pool: tests run in parallel).
+    final class GuardedPage: @unchecked Sendable {
+        let capacity: Int
+        let mapping: UnsafeMutableRawPointer
+        let size: Int
+        /// Where the readable part ends.
+        var end: UnsafeMutablePointer<UInt8> { (mapping + capacity).assumingMemoryBound(to: UInt8.self) }
+
+        init(capacity requested: Int) {
+            let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+            capacity = max(pageSize, (requested + pageSize - 1) / pageSize * pageSize)
+            size = capacity + pageSize
+            mapping = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)!
+            precondition(mapping != MAP_FAILED)
+            precondition(mprotect(mapping + capacity, pageSize, PROT_NONE) == 0)
+        }
+
+        deinit { munmap(mapping, size) }
+
+        private static let pool = Mutex<[GuardedPage]>([])
+
+        static func take(for count: Int) -> GuardedPage {
+            let reused = pool.withLock { pages -> GuardedPage? in
+                guard let index = pages.firstIndex(where: { $0.capacity >= count }) else { return nil }
+                return pages.remove(at: index)
+            }
+            return reused ?? GuardedPage(capacity: max(count, 1 << 16))
+        }
+
+        static func give(_ page: GuardedPage) {
+            pool.withLock { $0.append(page) }
         }
     }
 
@@ -343,5 +374,41 @@ struct RecordParserFastPathTests {
             for line in lines + lines.reversed() { comparison.check(Array(line.utf8)) }
         }
         comparison.checkDictionaries()
+    }
+
+    /// Label lines: the fast path against the straightforward one (verdict, reason, id, value, class).
+    @Test(arguments: [(7, true), (8, false)])
+    func labelFastPathAgrees(seed: UInt64, classification: Bool) {
+        let rule = classification ? Self.classificationRule : Self.rule("""
+            {"monitor": "m", "task": "regression", "predictions": {"path": "p"}, "labels": {"path": "l", "id": "uid", "label": "y"},
+             "window": {"size": 10}, "features": {"x": {"type": "numerical"}}}
+            """)
+        let layout = RecordLayout(rule: rule)
+        let fast = RecordParser(layout: layout, categories: (0..<layout.categoricalCount).map { _ in CategoryDictionary() },
+                                classes: CategoryDictionary())
+        let reference = RecordParser(layout: layout, categories: (0..<layout.categoricalCount).map { _ in CategoryDictionary() },
+                                     classes: CategoryDictionary())
+        let keys = classification ? ["id", "label", "ts", "\\u0069d", "lab", "labels", "x"] : ["uid", "y", "id", "label", "ts", "u\\u0069d"]
+        var generator = LineGenerator(random: SplitMix64(state: seed), topKeys: keys, featureKeys: ["x"])
+        var accepted = 0
+        for _ in 0..<4000 {
+            for line in generator.run() {
+                let bytes = Array(line.utf8)
+                let (a, b) = Comparison.atPageEnd(bytes) { (fast.parseLabel($0), reference.parseLabelStraightforward($0)) }
+                switch (a, b) {
+                case (.success(let x), .success(let y)):
+                    accepted += 1
+                    #expect(x.id == y.id, "\(line)")
+                    #expect(x.value.bitPattern == y.value.bitPattern, "\(line)")
+                    #expect(x.classID == y.classID, "\(line)")
+                case (.failure(let x), .failure(let y)):
+                    #expect(x == y, "\(line)")
+                default:
+                    Issue.record("\(line): \(a) against \(b)")
+                }
+            }
+        }
+        #expect(fast.classes.names == reference.classes.names)
+        #expect(accepted > 1000)
     }
 }
