@@ -12,9 +12,11 @@ func benchmarkParse(rulePath: String, path: String) {
     }
 
     let bytes = [UInt8](FileManager.default.contents(atPath: path)!)
+    // DRIFTD_BENCH_REPEATS=1 for a single pass of each measurement (callgrind).
+    let repeats = ProcessInfo.processInfo.environment["DRIFTD_BENCH_REPEATS"].flatMap { Int($0) } ?? 5
     let layout = RecordLayout(rule: rule)
     var lines = 0
-    let seconds = fastest(5) {
+    let seconds = fastest(repeats) {
         let parser = RecordParser(layout: layout, categories: (0..<layout.categoricalCount).map { _ in CategoryDictionary() },
                                   classes: CategoryDictionary())
         let columns = RecordColumns(numericalCount: layout.numericalCount, categoricalCount: layout.categoricalCount)
@@ -26,14 +28,14 @@ func benchmarkParse(rulePath: String, path: String) {
         }
         precondition(columns.count == lines)
     }
-    let scanOnly = fastest(5) {
+    let scanOnly = fastest(repeats) {
         var count = 0
         try! LineReader.forEachLine(path: path, includeUnterminated: true) { line, _ in
             if case .complete = line { count += 1 }
         }
         precondition(count == lines)
     }
-    let parseOnly = fastest(5) {
+    let parseOnly = fastest(repeats) {
         let parser = RecordParser(layout: layout, categories: (0..<layout.categoricalCount).map { _ in CategoryDictionary() },
                                   classes: CategoryDictionary())
         try! LineReader.forEachLine(path: path, includeUnterminated: true) { line, _ in

@@ -4,19 +4,52 @@ import DriftRules
 ///
 /// A line that is not a JSON object, is not valid JSON, or lacks the id is malformed. A value of
 /// the wrong kind for its feature is a missing value, not a malformed line.
+///
+/// Two paths give one result: a fast path (`RecordParser+FastPath.swift`: key order predicted from
+/// the previous line, SWAR scanning, categories interned by bytes) takes the lines it can, and the
+/// straightforward path below (`JSONLineReader` tokens) takes the rest and writes every malformed
+/// line's reason. Tests compare the two on random and adversarial lines.
 public final class RecordParser: @unchecked Sendable {
     public let layout: RecordLayout
     /// Category ids per categorical feature.
     public let categories: [CategoryDictionary]
     /// Class ids for predicted classes and labels (classification).
     public let classes: CategoryDictionary
-    private var row: RecordRow
+    var row: RecordRow
+    /// Fast path: the previous line's key order, at the top level and in `features`.
+    let topKeys = KeyOrderPrediction()
+    let featureKeys = KeyOrderPrediction()
+    /// Fast path: the last valid line's shape.
+    let template = LineTemplate()
+    /// Fast path: the date of the last string timestamp.
+    var dateCache = Timestamp.DateCache()
+    /// Fast path: each feature's column as one code, `i` for numerical column i, `-2 - i` for categorical column i.
+    let featureCodes: UnsafeMutablePointer<Int32>
+    /// Fast path: `categories` without reference counting.
+    let categoryDictionaries: UnsafeMutablePointer<Unmanaged<CategoryDictionary>>
 
     public init(layout: RecordLayout, categories: [CategoryDictionary], classes: CategoryDictionary) {
         self.layout = layout
         self.categories = categories
         self.classes = classes
         row = RecordRow(numericalCount: layout.numericalCount, categoricalCount: layout.categoricalCount)
+        featureCodes = .allocate(capacity: max(1, layout.slots.count))
+        for (index, slot) in layout.slots.enumerated() {
+            switch slot {
+            case .numerical(let i): featureCodes[index] = Int32(i)
+            case .categorical(let i): featureCodes[index] = Int32(-2 - i)
+            }
+        }
+        categoryDictionaries = .allocate(capacity: max(1, categories.count))
+        for (index, dictionary) in categories.enumerated() {
+            categoryDictionaries[index] = Unmanaged.passUnretained(dictionary)
+        }
+    }
+
+    deinit {
+        row.deallocate()
+        featureCodes.deallocate()
+        categoryDictionaries.deallocate()
     }
 
     /// A label: the prediction id it belongs to and its value.
@@ -44,10 +77,17 @@ public final class RecordParser: @unchecked Sendable {
 
     /// Parses one prediction line (then `commitPrediction` stores it); returns the reason when malformed.
     public func parsePrediction(_ line: UnsafeBufferPointer<UInt8>) -> String? {
-        // Work on a local row: stored-property accesses of a class are checked for exclusivity each time.
-        var row = RecordRow(numericalCount: 0, categoricalCount: 0)
-        swap(&row, &self.row)
-        defer { swap(&row, &self.row) }
+        if parseWithTemplate(line) { return nil }
+        if parsePredictionFast(line) {
+            template.learn(line)
+            return nil
+        }
+        return parsePredictionStraightforward(line)
+    }
+
+    /// `parsePrediction` token by token with `JSONLineReader`: the reference for the fast path, and
+    /// what gives a malformed line its reason.
+    func parsePredictionStraightforward(_ line: UnsafeBufferPointer<UInt8>) -> String? {
         row.reset()
         var reader = JSONLineReader(bytes: line)
         do {
@@ -65,7 +105,7 @@ public final class RecordParser: @unchecked Sendable {
                         hasID = false
                     }
                 case .features:
-                    try readFeatures(&reader, into: &row)
+                    try readFeatures(&reader)
                 case .timestamp:
                     row.timestamp = Self.timestamp(try reader.readValue(), reader) ?? .nan
                 case .prediction:
@@ -98,6 +138,13 @@ public final class RecordParser: @unchecked Sendable {
 
     /// Parses one label line; returns the label, or the reason when malformed.
     public func parseLabel(_ line: UnsafeBufferPointer<UInt8>) -> Result<Label, LineError> {
+        if let label = parseLabelFast(line) { return .success(label) }
+        return parseLabelStraightforward(line)
+    }
+
+    /// `parseLabel` token by token: the reference for the fast path, and what gives a malformed
+    /// line its reason.
+    func parseLabelStraightforward(_ line: UnsafeBufferPointer<UInt8>) -> Result<Label, LineError> {
         var reader = JSONLineReader(bytes: line)
         var id: String?
         var value = Double.nan
@@ -135,7 +182,7 @@ public final class RecordParser: @unchecked Sendable {
         return .success(Label(id: id, value: value, classID: classID))
     }
 
-    private func readFeatures(_ reader: inout JSONLineReader, into row: inout RecordRow) throws(JSONLineReader.Failure) {
+    private func readFeatures(_ reader: inout JSONLineReader) throws(JSONLineReader.Failure) {
         reader.skipWhitespace()
         guard !reader.isAtEnd, reader.bytes[reader.position] == UInt8(ascii: "{") else {
             _ = try reader.readValue()
@@ -167,7 +214,7 @@ public final class RecordParser: @unchecked Sendable {
     }
 
     /// Ids may be strings or numbers (numbers in canonical form).
-    private func identifier(_ token: JSONLineReader.Token, _ reader: borrowing JSONLineReader) -> String? {
+    func identifier(_ token: JSONLineReader.Token, _ reader: borrowing JSONLineReader) -> String? {
         switch token {
         case .string(let range, let escaped): reader.string(range, escaped: escaped)
         case .number(let value): ClassValue.canonical(number: value)
@@ -175,7 +222,7 @@ public final class RecordParser: @unchecked Sendable {
         }
     }
 
-    private func category(_ token: JSONLineReader.Token, _ reader: borrowing JSONLineReader, dictionary: CategoryDictionary) -> Int32? {
+    func category(_ token: JSONLineReader.Token, _ reader: borrowing JSONLineReader, dictionary: CategoryDictionary) -> Int32? {
         switch token {
         case .string(let range, let escaped): dictionary.id(for: reader.string(range, escaped: escaped))
         case .number(let value): dictionary.id(for: ClassValue.canonical(number: value))
@@ -184,7 +231,7 @@ public final class RecordParser: @unchecked Sendable {
         }
     }
 
-    private func classID(_ token: JSONLineReader.Token, _ reader: borrowing JSONLineReader) -> Int32? {
+    func classID(_ token: JSONLineReader.Token, _ reader: borrowing JSONLineReader) -> Int32? {
         switch token {
         case .string(let range, let escaped): classes.id(for: reader.string(range, escaped: escaped))
         case .number(let value): classes.id(for: ClassValue.canonical(number: value))

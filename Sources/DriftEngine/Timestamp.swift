@@ -58,7 +58,117 @@ public enum Timestamp {
     }
 
     /// Parses a string timestamp.
-    public static func parse(_ text: String) -> Double? { parse(Array(text.utf8)) }
+    public static func parse(_ text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { parse($0) }
+    }
+
+    /// `parse` for the record path: the same result as the generic version (tests compare them),
+    /// with the fixed-position part (`YYYY-MM-DDTHH:MM:SS`) checked and read 8 bytes at a time.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var cache = DateCache()
+        return parse(bytes, cache: &cache)
+    }
+
+    /// The last valid date (`YYYY-MM-DD`) `parse(_:cache:)` read, and its day number: records of a
+    /// stream mostly share their date, which then is compared instead of checked and converted.
+    struct DateCache {
+        var dateWord: UInt64 = 0
+        var dayBytes: UInt64 = 0
+        var days = 0
+        var isValid = false
+    }
+
+    /// `parse(_:)` that skips checking and converting a date equal to the cached one.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, cache: inout DateCache) -> Double? {
+        let count = bytes.count
+        guard count >= 20, let b = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(b)
+        // "YYYY-MM-", "DDTHH:MM", ":SS" (+1 byte); separators are replaced by '0' so that every
+        // byte must be a digit.
+        let dateWord = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+        let timeWord = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let secondsWord = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
+        let dayBytes = timeWord & 0xFFFF
+        let days: Int
+        if cache.isValid, dateWord == cache.dateWord, dayBytes == cache.dayBytes {
+            days = cache.days
+        } else {
+            guard dateWord & 0xFF00_00FF_0000_0000 == 0x2D00_002D_0000_0000 else { return nil }
+            let d0 = (dateWord & 0x00FF_FF00_FFFF_FFFF | 0x3000_0030_0000_0000) ^ 0x3030_3030_3030_3030
+            let d1 = dayBytes ^ 0x3030
+            // Every byte is now 0...9 if it was a digit: its high nibble is 0, also after adding 6.
+            guard (d0 | d1) & 0xF0F0_F0F0_F0F0_F0F0 == 0,
+                  ((d0 &+ 0x0606_0606_0606_0606) | (d1 &+ 0x0606)) & 0xF0F0_F0F0_F0F0_F0F0 == 0 else { return nil }
+            let year = digit(d0, 0) &* 1000 &+ digit(d0, 1) &* 100 &+ digit(d0, 2) &* 10 &+ digit(d0, 3)
+            let month = digit(d0, 5) &* 10 &+ digit(d0, 6)
+            let day = digit(d1, 0) &* 10 &+ digit(d1, 1)
+            guard month >= 1, month <= 12, day >= 1, day <= fastDaysInMonth(year: year, month: month) else { return nil }
+            days = daysFromCivil(year: year, month: month, day: day)
+            cache = DateCache(dateWord: dateWord, dayBytes: dayBytes, days: days, isValid: true)
+        }
+        let separator = (timeWord &>> 16) & 0xFF
+        guard timeWord & 0x0000_FF00_0000_0000 == 0x0000_3A00_0000_0000,
+              separator == 0x54 || separator == 0x74 || separator == 0x20, // T, t, space
+              secondsWord & 0xFF == 0x3A else { return nil }
+        let d1 = (timeWord & 0xFFFF_00FF_FF00_0000 | 0x0000_3000_0030_3030) ^ 0x3030_3030_3030_3030
+        let d2 = (secondsWord & 0x00FF_FF00 | 0x3000_0030) ^ 0x3030_3030
+        guard (d1 | d2) & 0xF0F0_F0F0_F0F0_F0F0 == 0,
+              ((d1 &+ 0x0606_0606_0606_0606) | (d2 &+ 0x0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0 == 0 else { return nil }
+        let hour = digit(d1, 3) &* 10 &+ digit(d1, 4)
+        let minute = digit(d1, 6) &* 10 &+ digit(d1, 7)
+        let second = digit(d2, 1) &* 10 &+ digit(d2, 2)
+        guard hour <= 23, minute <= 59, second <= 60 else { return nil }
+        var i = 19
+        var fraction = 0.0
+        if b[i] == UInt8(ascii: ".") {
+            i &+= 1
+            var numerator = 0
+            var scale = 1
+            let begin = i
+            while i < count, b[i] &- 0x30 < 10 {
+                if i &- begin < 9 {
+                    numerator = numerator &* 10 &+ Int(b[i] &- 0x30)
+                    scale &*= 10
+                }
+                i &+= 1
+            }
+            guard i > begin else { return nil }
+            fraction = Double(numerator) / Double(scale)
+        }
+        guard i < count else { return nil }
+        var offsetSeconds = 0
+        switch b[i] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            i &+= 1
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard i &+ 6 == count, b[i &+ 1] &- 0x30 < 10, b[i &+ 2] &- 0x30 < 10, b[i &+ 3] == UInt8(ascii: ":"),
+                  b[i &+ 4] &- 0x30 < 10, b[i &+ 5] &- 0x30 < 10 else { return nil }
+            let oh = Int(b[i &+ 1] &- 0x30) &* 10 &+ Int(b[i &+ 2] &- 0x30)
+            let om = Int(b[i &+ 4] &- 0x30) &* 10 &+ Int(b[i &+ 5] &- 0x30)
+            guard oh <= 23, om <= 59 else { return nil }
+            offsetSeconds = (oh &* 3600 &+ om &* 60) &* (b[i] == UInt8(ascii: "+") ? 1 : -1)
+            i &+= 6
+        default:
+            return nil
+        }
+        guard i == count else { return nil }
+        let seconds = days &* 86400 &+ hour &* 3600 &+ minute &* 60 &+ second &- offsetSeconds
+        return Double(seconds) + fraction
+    }
+
+    /// Byte `index` of `word` (little-endian).
+    @inline(__always)
+    private static func digit(_ word: UInt64, _ index: UInt64) -> Int { Int(truncatingIfNeeded: (word &>> (index &* 8)) & 0xFF) }
+
+    @inline(__always)
+    static func fastDaysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
 
     /// Formats as `2026-11-22T10:00:00.123Z` (milliseconds, UTC).
     public static func format(_ seconds: Double) -> String {
