@@ -5,10 +5,13 @@ import DriftRules
 /// A line that is not a JSON object, is not valid JSON, or lacks the id is malformed. A value of
 /// the wrong kind for its feature is a missing value, not a malformed line.
 ///
-/// Two paths give one result: a fast path (`RecordParser+FastPath.swift`: key order predicted from
-/// the previous line, SWAR scanning, categories interned by bytes) takes the lines it can, and the
-/// straightforward path below (`JSONLineReader` tokens) takes the rest and writes every malformed
-/// line's reason. Tests compare the two on random and adversarial lines.
+/// Three paths give one result, each tried when the one before gives up (`RecordParser+FastPath.swift`):
+/// the last valid line's shape as a template (`LineTemplate`: literals compared word by word, values
+/// read in between), then key by key with the key order predicted from the previous line
+/// (`KeyOrderPrediction`), then the straightforward path below (`JSONLineReader` tokens), which
+/// also writes every malformed line's reason. Values are read by `ByteScanner` (SWAR strings and
+/// numbers, Clinger and Eisel-Lemire for exact doubles) and categories interned by their bytes.
+/// Tests compare the fast paths with the straightforward one on random and adversarial lines.
 public final class RecordParser: @unchecked Sendable {
     public let layout: RecordLayout
     /// Category ids per categorical feature.
