@@ -183,7 +183,7 @@ public enum RadixSort {
         let shift = UInt64(highest + 1 - width)
         let mask = UInt64(1 << width) - 1
         let bucketCount = 1 << width
-        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: bucketCount)
+        let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: bucketCount)
         defer { offsets.deallocate() }
         offsets.initialize(repeating: 0, count: bucketCount)
         if fromDoubles {
@@ -192,8 +192,8 @@ public enum RadixSort {
             for index in 0..<count { offsets[Int(truncatingIfNeeded: (source[index] &>> shift) & mask)] &+= 1 }
         }
         // Exclusive prefix sums: where each bucket starts.
-        var total = 0
-        var largest = 0
+        var total: UInt32 = 0
+        var largest: UInt32 = 0
         for bucket in 0..<bucketCount {
             let size = offsets[bucket]
             offsets[bucket] = total
@@ -208,13 +208,13 @@ public enum RadixSort {
         } else {
             scatter(source, work, count, shift: shift, mask: mask, offsets: offsets, fromDoubles: false)
         }
-        if largest > leafCount {
+        if Int(largest) > leafCount {
             // Big buckets are sorted on their own (as keys, in place, with the
             // target, not written yet, as work space) so that the insertion
             // sort stays linear.
             var start = 0
             for bucket in 0..<bucketCount {
-                let end = offsets[bucket]  // after the scatter: the bucket's end
+                let end = Int(offsets[bucket])  // after the scatter: the bucket's end
                 if end - start > leafCount {
                     sortRange(work + start, work + start, target + start, end - start,
                               fromDoubles: false, toDoubles: false)
@@ -222,7 +222,13 @@ public enum RadixSort {
                 start = end
             }
         }
-        insertionSort(work, target, count, toDoubles: toDoubles)
+        if toDoubles {
+            // Keys compare as unsigned integers; the doubles are written in one pass after.
+            insertionSort(work, work, count, toDoubles: false)
+            finish(work, target, count, toDoubles: true)
+        } else {
+            insertionSort(work, target, count, toDoubles: false)
+        }
     }
 
     /// One pass by a digit of up to 16 bits (or the exponent slots of
@@ -291,9 +297,14 @@ public enum RadixSort {
         let offsets = UnsafeMutablePointer<Int>.allocate(capacity: groupCount)
         defer { offsets.deallocate() }
         offsets.initialize(repeating: 0, count: groupCount)
+        // Each key's group, kept for the scatter (2 bytes a key instead of finding it again).
+        let groupIds = UnsafeMutablePointer<UInt16>.allocate(capacity: count)
+        defer { groupIds.deallocate() }
         let varying = fromDoubles
-            ? countGroups(source, count, slots, groupOf: groupOf, groupCount: groupCount, counts: offsets, fromDoubles: true)
-            : countGroups(source, count, slots, groupOf: groupOf, groupCount: groupCount, counts: offsets, fromDoubles: false)
+            ? countGroups(source, count, slots, groupOf: groupOf, groupCount: groupCount, counts: offsets,
+                          groupIds: groupIds, fromDoubles: true)
+            : countGroups(source, count, slots, groupOf: groupOf, groupCount: groupCount, counts: offsets,
+                          groupIds: groupIds, fromDoubles: false)
         if varying == 0 {
             copyEqualKeys(source, target, count, fromDoubles: fromDoubles, toDoubles: toDoubles)
             return
@@ -316,9 +327,9 @@ public enum RadixSort {
         let grouped = source != target ? target : work ?? allocateScratch(count)
         defer { if ownsWork { free(grouped) } }
         if fromDoubles {
-            scatterGrouped(source, grouped, count, slots, groupOf: groupOf, offsets: offsets, fromDoubles: true)
+            scatterGrouped(source, grouped, count, groupIds: groupIds, offsets: offsets, fromDoubles: true)
         } else {
-            scatterGrouped(source, grouped, count, slots, groupOf: groupOf, offsets: offsets, fromDoubles: false)
+            scatterGrouped(source, grouped, count, groupIds: groupIds, offsets: offsets, fromDoubles: false)
         }
         let groupWork = UnsafeMutablePointer<UInt64>.allocate(capacity: largest)
         defer { groupWork.deallocate() }
@@ -450,11 +461,12 @@ public enum RadixSort {
     // MARK: - Kernels
 
     /// The number of keys in each group, and the varying bits (as
-    /// ``varyingBits(_:_:fromDoubles:)``), in one read.
+    /// ``varyingBits(_:_:fromDoubles:)``), in one read; each key's group goes
+    /// to `groupIds`.
     @inline(__always)
     static func countGroups(
         _ source: UnsafeMutablePointer<UInt64>, _ count: Int, _ slots: Slots, groupOf: UnsafeMutablePointer<UInt16>,
-        groupCount: Int, counts: UnsafeMutablePointer<Int>, fromDoubles: Bool
+        groupCount: Int, counts: UnsafeMutablePointer<Int>, groupIds: UnsafeMutablePointer<UInt16>, fromDoubles: Bool
     ) -> UInt64 {
         // Four sets of counters, one per value of `index % 4`: runs of keys
         // in one group would otherwise wait on each other's increments.
@@ -469,7 +481,9 @@ public enum RadixSort {
                 let value = fromDoubles ? key(source[index + lane]) : source[index + lane]
                 anySet |= value
                 allSet &= value
-                sets[lane &* groupCount &+ Int(groupOf[slots.slot(value)])] &+= 1
+                let group = groupOf[slots.slot(value)]
+                groupIds[index + lane] = group
+                sets[lane &* groupCount &+ Int(group)] &+= 1
             }
             index += 4
         }
@@ -477,7 +491,9 @@ public enum RadixSort {
             let value = fromDoubles ? key(source[index]) : source[index]
             anySet |= value
             allSet &= value
-            sets[Int(groupOf[slots.slot(value)])] &+= 1
+            let group = groupOf[slots.slot(value)]
+            groupIds[index] = group
+            sets[Int(group)] &+= 1
             index += 1
         }
         for group in 0..<groupCount {
@@ -518,13 +534,13 @@ public enum RadixSort {
     @inline(__always)
     static func scatter(
         _ source: UnsafeMutablePointer<UInt64>, _ target: UnsafeMutablePointer<UInt64>, _ count: Int,
-        shift: UInt64, mask: UInt64, offsets: UnsafeMutablePointer<Int>, fromDoubles: Bool
+        shift: UInt64, mask: UInt64, offsets: UnsafeMutablePointer<UInt32>, fromDoubles: Bool
     ) {
         for index in 0..<count {
             let value = fromDoubles ? key(source[index]) : source[index]
             let bucket = Int(truncatingIfNeeded: (value &>> shift) & mask)
             let position = offsets[bucket]
-            target[position] = value
+            target[Int(position)] = value
             offsets[bucket] = position &+ 1
         }
     }
@@ -534,11 +550,11 @@ public enum RadixSort {
     @inline(__always)
     static func scatterGrouped(
         _ source: UnsafeMutablePointer<UInt64>, _ target: UnsafeMutablePointer<UInt64>, _ count: Int,
-        _ slots: Slots, groupOf: UnsafeMutablePointer<UInt16>, offsets: UnsafeMutablePointer<Int>, fromDoubles: Bool
+        groupIds: UnsafeMutablePointer<UInt16>, offsets: UnsafeMutablePointer<Int>, fromDoubles: Bool
     ) {
         for index in 0..<count {
             let value = fromDoubles ? key(source[index]) : source[index]
-            let group = Int(groupOf[slots.slot(value)])
+            let group = Int(groupIds[index])
             let position = offsets[group]
             target[position] = value
             offsets[group] = position &+ 1
