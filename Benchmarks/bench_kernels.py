@@ -2,14 +2,15 @@
 
 The arrays are generated once (seeded), written as raw float64 files for `driftd-bench kernels DIR`,
 and the same arrays are timed with numpy/scipy in the same run. Both sides report the fastest of
-several runs. What is timed, per window (the daemon's work; the reference profile is built once):
+several runs, over a few rounds taken in turns (the machine is shared). What is timed, per window
+(the daemon's work; the reference profile is built once):
 - PSI / Jensen-Shannon: the window's histogram over the reference's precomputed quantile edges
   (10 bins) and the statistic; numpy: `np.searchsorted` + `np.bincount` + the PSI sum, scipy's
   `jensenshannon` for JS.
-- KS / Wasserstein: driftd copies and sorts the window, then merges it once with the reference,
+- KS / Wasserstein: driftd sorts the window into a new array, then merges it once with the reference,
   which is sorted once per profile; scipy's `ks_2samp` and `wasserstein_distance` take the raw
   arrays (and sort both).
-- sort: copy and sort 1M doubles; `np.sort`.
+- sort: 1M doubles into a new sorted array (`RadixSort.sorted`); `np.sort`.
 Results are cross-checked: a mismatch with numpy/scipy is reported on stderr.
 """
 import json
@@ -74,50 +75,60 @@ def check(what, ours, theirs, tolerance=0.0):
 
 
 def run(bench_binary, quick=False):
-    """Returns rows (what, ours, reference, unit, reference name); higher is better."""
-    repeats = 3 if quick else 7
+    """Returns rows (what, ours, reference, unit, reference name); higher is better.
+
+    The machine is shared, so its load changes during a run: driftd's binary and the numpy/scipy
+    timings take turns for a few rounds, and each side keeps its fastest figure over all rounds."""
+    repeats = 3 if quick else 5
+    rounds = 1 if quick else 3
+    ours = {}
+    theirs = {}
+    results = {}
+
+    def keep(name, seconds, result=None):
+        if name not in theirs or seconds < theirs[name]:
+            theirs[name] = seconds
+        results[name] = result
+
     with tempfile.TemporaryDirectory() as directory:
         arrays = make_data(directory, quick)
-        out = subprocess.run([bench_binary, "kernels", directory], check=True, capture_output=True, text=True).stdout
-    ours = {row["name"]: row for row in map(json.loads, out.strip().splitlines())}
-    reference, current, edges = arrays["reference"], arrays["current"], arrays["edges"]
-    reference_counts = np.bincount(np.searchsorted(edges, reference, side="left"), minlength=len(edges) + 1)
+        reference, current, edges = arrays["reference"], arrays["current"], arrays["edges"]
+        reference_counts = np.bincount(np.searchsorted(edges, reference, side="left"), minlength=len(edges) + 1)
+        for _ in range(rounds):
+            out = subprocess.run([bench_binary, "kernels", directory], check=True, capture_output=True,
+                                 text=True).stdout
+            for row in map(json.loads, out.strip().splitlines()):
+                if row["name"] not in ours or row["seconds"] < ours[row["name"]]["seconds"]:
+                    ours[row["name"]] = row
+            keep("sort", *fastest(repeats, lambda: np.sort(current)))
+            keep("psi", *fastest(repeats, lambda: numpy_psi(current, edges, reference_counts)))
+            keep("js", *fastest(repeats, lambda: numpy_js(current, edges, reference_counts)))
+            keep("ks", *fastest(repeats, lambda: stats.ks_2samp(reference, current)))
+            keep("wasserstein", *fastest(repeats, lambda: stats.wasserstein_distance(reference, current)))
+            if "reference-big" in arrays:
+                big_reference, big_current = arrays["reference-big"], arrays["current-big"]
+                keep("ks-big", *fastest(1, lambda: stats.ks_2samp(big_reference, big_current)))
+
+    check("PSI", ours["psi"]["value"], results["psi"], 1e-12)
+    check("Jensen-Shannon", ours["js"]["value"], results["js"], 1e-12)
+    check("KS statistic", ours["ks"]["statistic"], float(results["ks"].statistic))
+    check("KS p-value", ours["ks"]["pvalue"], float(results["ks"].pvalue), 1e-9)
+    check("Wasserstein", ours["wasserstein"]["value"], float(results["wasserstein"]), 1e-12)
     millions = COUNT / 1e6
-    rows = []
-
-    seconds, _ = fastest(repeats, lambda: np.sort(current))
-    rows.append((f"sort {millions:.0f}M doubles (copy + sort)", COUNT / ours["sort"]["seconds"] / 1e6,
-                 COUNT / seconds / 1e6, "M values/s", "np.sort"))
-
-    seconds, value = fastest(repeats, lambda: numpy_psi(current, edges, reference_counts))
-    check("PSI", ours["psi"]["value"], value, 1e-12)
-    rows.append((f"PSI {millions:.0f}M window, {len(edges) + 1} precomputed bins", COUNT / ours["psi"]["seconds"] / 1e6,
-                 COUNT / seconds / 1e6, "M values/s", "np.searchsorted + np.bincount + sum"))
-
-    seconds, value = fastest(repeats, lambda: numpy_js(current, edges, reference_counts))
-    check("Jensen-Shannon", ours["js"]["value"], value, 1e-12)
-    rows.append((f"Jensen-Shannon {millions:.0f}M window, {len(edges) + 1} precomputed bins",
-                 COUNT / ours["js"]["seconds"] / 1e6, COUNT / seconds / 1e6, "M values/s",
-                 "np.searchsorted + np.bincount + scipy jensenshannon"))
-
-    seconds, result = fastest(repeats, lambda: stats.ks_2samp(reference, current))
-    check("KS statistic", ours["ks"]["statistic"], float(result.statistic))
-    check("KS p-value", ours["ks"]["pvalue"], float(result.pvalue), 1e-9)
-    rows.append((f"KS {millions:.0f}M vs {millions:.0f}M (window sort + merge)", COUNT / ours["ks"]["seconds"] / 1e6,
-                 COUNT / seconds / 1e6, "M values/s", "scipy.stats.ks_2samp"))
-
+    rows = [
+        (f"sort {millions:.0f}M doubles (copy + sort)", "sort", COUNT, "np.sort"),
+        (f"PSI {millions:.0f}M window, {len(edges) + 1} precomputed bins", "psi", COUNT,
+         "np.searchsorted + np.bincount + sum"),
+        (f"Jensen-Shannon {millions:.0f}M window, {len(edges) + 1} precomputed bins", "js", COUNT,
+         "np.searchsorted + np.bincount + scipy jensenshannon"),
+        (f"KS {millions:.0f}M vs {millions:.0f}M (window sort + merge)", "ks", COUNT, "scipy.stats.ks_2samp"),
+        (f"Wasserstein {millions:.0f}M vs {millions:.0f}M (window sort + merge)", "wasserstein", COUNT,
+         "scipy.stats.wasserstein_distance"),
+    ]
     if "ks-big" in ours:
-        big_reference, big_current = arrays["reference-big"], arrays["current-big"]
-        seconds, result = fastest(max(1, repeats // 3), lambda: stats.ks_2samp(big_reference, big_current))
-        check("KS 10M statistic", ours["ks-big"]["statistic"], float(result.statistic))
-        check("KS 10M p-value", ours["ks-big"]["pvalue"], float(result.pvalue), 1e-9)
-        rows.append((f"KS {BIG_COUNT // 1_000_000}M vs {BIG_COUNT // 1_000_000}M (window sort + merge)",
-                     BIG_COUNT / ours["ks-big"]["seconds"] / 1e6, BIG_COUNT / seconds / 1e6, "M values/s",
-                     "scipy.stats.ks_2samp"))
-
-    seconds, value = fastest(repeats, lambda: stats.wasserstein_distance(reference, current))
-    check("Wasserstein", ours["wasserstein"]["value"], float(value), 1e-12)
-    rows.append((f"Wasserstein {millions:.0f}M vs {millions:.0f}M (window sort + merge)",
-                 COUNT / ours["wasserstein"]["seconds"] / 1e6, COUNT / seconds / 1e6, "M values/s",
-                 "scipy.stats.wasserstein_distance"))
-    return rows
+        check("KS 10M statistic", ours["ks-big"]["statistic"], float(results["ks-big"].statistic))
+        check("KS 10M p-value", ours["ks-big"]["pvalue"], float(results["ks-big"].pvalue), 1e-9)
+        rows.insert(4, (f"KS {BIG_COUNT // 1_000_000}M vs {BIG_COUNT // 1_000_000}M (window sort + merge)", "ks-big",
+                        BIG_COUNT, "scipy.stats.ks_2samp"))
+    return [(what, count / ours[name]["seconds"] / 1e6, count / theirs[name] / 1e6, "M values/s", reference)
+            for what, name, count, reference in rows]

@@ -156,3 +156,20 @@ private func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
         }
     }
 }
+
+@Test func countsOfSortedValuesEqualTheHistogram() {
+    var generator = SplitMix64(state: 5)
+    for count in [0, 1, 64, 1000, 40_000] {
+        let references = distributions(count: count, generator: &generator)
+        let currents = distributions(count: count / 2 + 3, generator: &generator)
+        for ((name, reference), (_, current)) in zip(references, currents) {
+            let sortedReference = RadixSort.sorted(reference)
+            for bins in [1, 2, 5, 10, 33] {
+                let binning = QuantileBinning(referenceSorted: sortedReference, bins: bins)
+                let sortedCurrent = RadixSort.sorted(current)
+                #expect(binning.counts(sorted: sortedCurrent) == binning.counts(current), "\(name), \(bins) bins")
+                #expect(binning.counts(sorted: sortedReference) == binning.counts(reference), "\(name), \(bins) bins")
+            }
+        }
+    }
+}

@@ -64,4 +64,28 @@ public struct QuantileBinning: Sendable, Equatable, Codable {
     public func counts(_ values: [Double]) -> [Int] {
         SIMDKernels.histogram(values, edges: edges)
     }
+
+    /// ``counts(_:)`` of values already sorted ascending, without NaN: one
+    /// binary search per edge (the number of values `<= edge`), so
+    /// `O(edges * log n)` instead of a pass over the values. The engine's
+    /// windows and references are sorted (for KS and Wasserstein) anyway.
+    public func counts(sorted values: [Double]) -> [Int] {
+        var counts = [Int](repeating: 0, count: binCount)
+        values.withUnsafeBufferPointer { buffer in
+            var below = 0
+            for (bin, edge) in edges.enumerated() {
+                // First index past the values <= edge, searched from the previous edge's.
+                var low = below
+                var high = buffer.count
+                while low < high {
+                    let middle = low + (high - low) / 2
+                    if buffer[middle] <= edge { low = middle + 1 } else { high = middle }
+                }
+                counts[bin] = low - below
+                below = low
+            }
+            counts[edges.count] = buffer.count - below
+        }
+        return counts
+    }
 }

@@ -25,10 +25,10 @@ import Glibc
 /// - above ``groupedCount`` values the first pass maps each key to one of
 ///   65,536 ordered slots, its sign and exponent and as many mantissa bits
 ///   as fit (doubles cluster in a few exponents), groups consecutive slots
-///   into at most 256 groups of about equal size, as a sample of the keys
-///   shows, counts the groups exactly in one read and scatters the keys to
-///   them, into the result array; each group is then sorted in place in a
-///   cache-sized work buffer;
+///   into 256 to 1,024 groups of about equal size (about 8,192 keys each),
+///   as a sample of the keys shows, counts the groups exactly in one read
+///   and scatters the keys to them, into the result array; each group is
+///   then sorted in place in a cache-sized work buffer;
 /// - below, a digit is the top bits of the bits that vary in its range (OR
 ///   and AND of every key, or bounds known from the slots), about two keys
 ///   per bucket; buckets of more than ``leafCount`` keys are split again;
@@ -46,12 +46,14 @@ public enum RadixSort {
     static let groupedCount = 1 << 15
     /// The widest plain digit, in bits (2,048 buckets).
     static let widestDigit = 11
-    /// The grouped digit's width, in bits.
+    /// The grouped digit's width, in bits (at most).
     static let groupedDigit = 16
-    /// The most groups of a grouped pass.
-    static let groupCount = 256
-    /// The keys sampled to choose a grouped pass's groups.
-    static let sampleCount = 4096
+    /// The fewest and the most groups of a grouped pass: about one per 8,192
+    /// keys in between, so that a group fits in the L2 cache and is finished
+    /// by one plain pass.
+    static let groupCountRange = 256...1024
+    /// The keys sampled per group to choose a grouped pass's groups.
+    static let samplesPerGroup = 16
 
     /// Sorts `values` ascending (NaN-free data: the order of `Array.sort()`,
     /// with `-0.0` before `0.0`).
@@ -181,7 +183,7 @@ public enum RadixSort {
         let shift = UInt64(highest + 1 - width)
         let mask = UInt64(1 << width) - 1
         let bucketCount = 1 << width
-        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: bucketCount)
+        let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: bucketCount)
         defer { offsets.deallocate() }
         offsets.initialize(repeating: 0, count: bucketCount)
         if fromDoubles {
@@ -190,8 +192,8 @@ public enum RadixSort {
             for index in 0..<count { offsets[Int(truncatingIfNeeded: (source[index] &>> shift) & mask)] &+= 1 }
         }
         // Exclusive prefix sums: where each bucket starts.
-        var total = 0
-        var largest = 0
+        var total: UInt32 = 0
+        var largest: UInt32 = 0
         for bucket in 0..<bucketCount {
             let size = offsets[bucket]
             offsets[bucket] = total
@@ -206,13 +208,13 @@ public enum RadixSort {
         } else {
             scatter(source, work, count, shift: shift, mask: mask, offsets: offsets, fromDoubles: false)
         }
-        if largest > leafCount {
+        if Int(largest) > leafCount {
             // Big buckets are sorted on their own (as keys, in place, with the
             // target, not written yet, as work space) so that the insertion
             // sort stays linear.
             var start = 0
             for bucket in 0..<bucketCount {
-                let end = offsets[bucket]  // after the scatter: the bucket's end
+                let end = Int(offsets[bucket])  // after the scatter: the bucket's end
                 if end - start > leafCount {
                     sortRange(work + start, work + start, target + start, end - start,
                               fromDoubles: false, toDoubles: false)
@@ -220,11 +222,18 @@ public enum RadixSort {
                 start = end
             }
         }
-        insertionSort(work, target, count, toDoubles: toDoubles)
+        if toDoubles {
+            // Keys compare as unsigned integers; the doubles are written in one pass after.
+            insertionSort(work, work, count, toDoubles: false)
+            finish(work, target, count, toDoubles: true)
+        } else {
+            insertionSort(work, target, count, toDoubles: false)
+        }
     }
 
-    /// One pass by a 16-bit digit whose buckets are grouped into at most 256
-    /// runs of about `count / 256` keys, scattered from `source` to `target`
+    /// One pass by a digit of up to 16 bits (or the exponent slots of
+    /// ``Slots``) whose buckets are grouped into 256 to 1,024 runs of about
+    /// equal size, scattered from `source` to `target`
     /// if they differ (each group is then sorted in place, so the final
     /// writes go to memory just read), else to `work`; each group is sorted by
     /// ``sortRange(_:_:_:_:fromDoubles:toDoubles:highestHint:)`` with a work
@@ -234,19 +243,22 @@ public enum RadixSort {
         _ work: UnsafeMutablePointer<UInt64>?, _ count: Int,
         highest: Int?, fromDoubles: Bool, toDoubles: Bool
     ) {
-        let slotCount = 1 << groupedDigit
+        let groupCount = min(groupCountRange.upperBound, max(groupCountRange.lowerBound, count / 8192))
         let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 << 12)
         defer { table.deallocate() }
-        let samples = min(count, sampleCount)
+        let samples = min(count, max(4096, groupCount * samplesPerGroup))
         let sampleStride = count / samples
         let slots: Slots
         if let highest {
-            slots = Slots(shift: UInt64(max(0, highest + 1 - groupedDigit)), table: nil)
+            // A plain digit, narrower for fewer keys (its table is cleared and walked once).
+            let width = min(groupedDigit, max(8, Int.bitWidth - count.leadingZeroBitCount - 2))
+            slots = Slots(shift: UInt64(max(0, highest + 1 - width)), mask: UInt64(1 << width) - 1, table: nil)
         } else {
             slots = Slots(
                 shift: exponentTable(source, samples: samples, stride: sampleStride, table: table, fromDoubles: fromDoubles),
-                table: table)
+                mask: UInt64(1 << groupedDigit) - 1, table: table)
         }
+        let slotCount = Int(slots.mask) + 1
         // The slots of a sample, then consecutive slots into groups of about
         // equal shares of the sample: the group sizes are counted exactly
         // below, only their balance comes from the sample.
@@ -257,7 +269,7 @@ public enum RadixSort {
             let value = source[sample * sampleStride]
             sampleCounts[slots.slot(fromDoubles ? key(value) : value)] &+= 1
         }
-        let groupOf = UnsafeMutablePointer<UInt8>.allocate(capacity: slotCount)
+        let groupOf = UnsafeMutablePointer<UInt16>.allocate(capacity: slotCount)
         defer { groupOf.deallocate() }
         // The first and last slot of each group.
         let firstSlot = UnsafeMutablePointer<Int>.allocate(capacity: groupCount)
@@ -276,7 +288,7 @@ public enum RadixSort {
                 firstSlot[group] = slot
                 groupShare = 0
             }
-            groupOf[slot] = UInt8(truncatingIfNeeded: group)
+            groupOf[slot] = UInt16(truncatingIfNeeded: group)
             groupShare += share
         }
         lastSlot[group] = slotCount - 1
@@ -285,9 +297,14 @@ public enum RadixSort {
         let offsets = UnsafeMutablePointer<Int>.allocate(capacity: groupCount)
         defer { offsets.deallocate() }
         offsets.initialize(repeating: 0, count: groupCount)
+        // Each key's group, kept for the scatter (2 bytes a key instead of finding it again).
+        let groupIds = UnsafeMutablePointer<UInt16>.allocate(capacity: count)
+        defer { groupIds.deallocate() }
         let varying = fromDoubles
-            ? countGroups(source, count, slots, groupOf: groupOf, counts: offsets, fromDoubles: true)
-            : countGroups(source, count, slots, groupOf: groupOf, counts: offsets, fromDoubles: false)
+            ? countGroups(source, count, slots, groupOf: groupOf, groupCount: groupCount, counts: offsets,
+                          groupIds: groupIds, fromDoubles: true)
+            : countGroups(source, count, slots, groupOf: groupOf, groupCount: groupCount, counts: offsets,
+                          groupIds: groupIds, fromDoubles: false)
         if varying == 0 {
             copyEqualKeys(source, target, count, fromDoubles: fromDoubles, toDoubles: toDoubles)
             return
@@ -310,9 +327,9 @@ public enum RadixSort {
         let grouped = source != target ? target : work ?? allocateScratch(count)
         defer { if ownsWork { free(grouped) } }
         if fromDoubles {
-            scatterGrouped(source, grouped, count, slots, groupOf: groupOf, offsets: offsets, fromDoubles: true)
+            scatterGrouped(source, grouped, count, groupIds: groupIds, offsets: offsets, fromDoubles: true)
         } else {
-            scatterGrouped(source, grouped, count, slots, groupOf: groupOf, offsets: offsets, fromDoubles: false)
+            scatterGrouped(source, grouped, count, groupIds: groupIds, offsets: offsets, fromDoubles: false)
         }
         let groupWork = UnsafeMutablePointer<UInt64>.allocate(capacity: largest)
         defer { groupWork.deallocate() }
@@ -358,6 +375,8 @@ public enum RadixSort {
     struct Slots {
         /// The plain digit's shift, or the shift of the mantissa bits.
         var shift: UInt64
+        /// The plain digit's mask: the number of slots less one.
+        var mask: UInt64
         /// Per top-12-bit value: its first slot (high 32 bits) and the mask
         /// of its mantissa bits (low 32 bits; 0 for a sign and exponent the
         /// sample did not see, which get one slot).
@@ -369,7 +388,7 @@ public enum RadixSort {
                 let entry = table[Int(key &>> 52)]
                 return Int(truncatingIfNeeded: entry &>> 32) &+ Int(truncatingIfNeeded: (key &>> shift) & entry & 0xFFFF_FFFF)
             }
-            return Int(truncatingIfNeeded: (key &>> shift) & 0xFFFF)
+            return Int(truncatingIfNeeded: (key &>> shift) & mask)
         }
 
         /// The smallest key of exponent slot `first` and the largest of slot
@@ -442,11 +461,12 @@ public enum RadixSort {
     // MARK: - Kernels
 
     /// The number of keys in each group, and the varying bits (as
-    /// ``varyingBits(_:_:fromDoubles:)``), in one read.
+    /// ``varyingBits(_:_:fromDoubles:)``), in one read; each key's group goes
+    /// to `groupIds`.
     @inline(__always)
     static func countGroups(
-        _ source: UnsafeMutablePointer<UInt64>, _ count: Int, _ slots: Slots, groupOf: UnsafeMutablePointer<UInt8>,
-        counts: UnsafeMutablePointer<Int>, fromDoubles: Bool
+        _ source: UnsafeMutablePointer<UInt64>, _ count: Int, _ slots: Slots, groupOf: UnsafeMutablePointer<UInt16>,
+        groupCount: Int, counts: UnsafeMutablePointer<Int>, groupIds: UnsafeMutablePointer<UInt16>, fromDoubles: Bool
     ) -> UInt64 {
         // Four sets of counters, one per value of `index % 4`: runs of keys
         // in one group would otherwise wait on each other's increments.
@@ -461,7 +481,9 @@ public enum RadixSort {
                 let value = fromDoubles ? key(source[index + lane]) : source[index + lane]
                 anySet |= value
                 allSet &= value
-                sets[lane &* groupCount &+ Int(groupOf[slots.slot(value)])] &+= 1
+                let group = groupOf[slots.slot(value)]
+                groupIds[index + lane] = group
+                sets[lane &* groupCount &+ Int(group)] &+= 1
             }
             index += 4
         }
@@ -469,7 +491,9 @@ public enum RadixSort {
             let value = fromDoubles ? key(source[index]) : source[index]
             anySet |= value
             allSet &= value
-            sets[Int(groupOf[slots.slot(value)])] &+= 1
+            let group = groupOf[slots.slot(value)]
+            groupIds[index] = group
+            sets[Int(group)] &+= 1
             index += 1
         }
         for group in 0..<groupCount {
@@ -510,13 +534,13 @@ public enum RadixSort {
     @inline(__always)
     static func scatter(
         _ source: UnsafeMutablePointer<UInt64>, _ target: UnsafeMutablePointer<UInt64>, _ count: Int,
-        shift: UInt64, mask: UInt64, offsets: UnsafeMutablePointer<Int>, fromDoubles: Bool
+        shift: UInt64, mask: UInt64, offsets: UnsafeMutablePointer<UInt32>, fromDoubles: Bool
     ) {
         for index in 0..<count {
             let value = fromDoubles ? key(source[index]) : source[index]
             let bucket = Int(truncatingIfNeeded: (value &>> shift) & mask)
             let position = offsets[bucket]
-            target[position] = value
+            target[Int(position)] = value
             offsets[bucket] = position &+ 1
         }
     }
@@ -526,11 +550,11 @@ public enum RadixSort {
     @inline(__always)
     static func scatterGrouped(
         _ source: UnsafeMutablePointer<UInt64>, _ target: UnsafeMutablePointer<UInt64>, _ count: Int,
-        _ slots: Slots, groupOf: UnsafeMutablePointer<UInt8>, offsets: UnsafeMutablePointer<Int>, fromDoubles: Bool
+        groupIds: UnsafeMutablePointer<UInt16>, offsets: UnsafeMutablePointer<Int>, fromDoubles: Bool
     ) {
         for index in 0..<count {
             let value = fromDoubles ? key(source[index]) : source[index]
-            let group = Int(groupOf[slots.slot(value)])
+            let group = Int(groupIds[index])
             let position = offsets[group]
             target[position] = value
             offsets[group] = position &+ 1
