@@ -48,6 +48,7 @@ samples: venv
 ## bench: hot paths side by side with the references; figures go to BENCHMARKS.md by hand.
 bench: venv
 	$(SWIFT) build -c release --scratch-path .build-bench --product driftd-bench
+	$(SWIFT) build -c release --scratch-path .build-bench --product driftd
 	$(PYTHON) Benchmarks/run.py --bench-binary $$($(SWIFT) build -c release --scratch-path .build-bench --show-bin-path)/driftd-bench
 
 clean:
