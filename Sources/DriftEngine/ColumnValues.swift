@@ -30,9 +30,9 @@ public enum ColumnValues: Sendable {
             if !value.isNaN { values.append(value) }
         }
         let missing = rows.count - values.count
-        // The radix sort orders as `sort()` does (-0.0 before 0.0 among the equal zeros).
-        RadixSort.sort(&values)
-        return .numerical(sorted: values, missing: missing)
+        // The radix sort orders as `sort()` does (-0.0 before 0.0 among the equal zeros); sorting
+        // into a new array lets large windows be sorted without a scratch copy.
+        return .numerical(sorted: RadixSort.sorted(values), missing: missing)
     }
 
     /// Counts a categorical column over `rows`; `categoryCount` sizes the counts array.
