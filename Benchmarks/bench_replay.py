@@ -41,6 +41,9 @@ def run(bench_binary, quick=False):
 
     `driftd` is taken from the directory of `bench_binary` (build both products into one folder)."""
     driftd = os.path.join(os.path.dirname(os.path.abspath(bench_binary)), "driftd")
+    if not os.path.exists(driftd):
+        raise FileNotFoundError(f"{driftd}: build the driftd product into the same folder as driftd-bench "
+                                "(swift build -c release --scratch-path .build-bench --product driftd)")
     records = 150_000 if quick else 600_000
     with tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, "p.jsonl")

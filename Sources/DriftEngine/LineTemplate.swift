@@ -1,12 +1,15 @@
-/// The shape of the last prediction line the fast path read, as a template: the bytes between
-/// its values (punctuation, keys, whitespace, the `features` braces) as literals, and what each
-/// value is for. A line of the same shape is parsed by comparing each literal with a few 8-byte
-/// words and reading the values in between; no key is scanned or looked up.
+/// The shapes of the last few prediction lines the fast path read, as templates: the bytes between
+/// a line's values (punctuation, keys, whitespace, the `features` braces) as literals, and what each
+/// value is for. A line of a known shape is parsed by comparing each literal with a few 8-byte words
+/// and reading the values in between; no key is scanned or looked up.
 ///
 /// This is exact: where the line's bytes equal the literal, a JSON parser is in the same state
 /// after them as it was for the learnt line (same nesting, same member, same key), so the value
-/// that follows means the same. A line whose bytes differ anywhere goes to the key-by-key path,
-/// which learns its shape for the next lines.
+/// that follows means the same. Streams whose records omit optional fields have a few shapes that
+/// share a beginning: when a literal does not match, the parse continues in another shape that has
+/// the same literals and values up to there and this literal next (no work is redone). A line that
+/// fits no shape goes to the key-by-key path, which learns its shape, replacing the least recently
+/// used one.
 final class LineTemplate: @unchecked Sendable {
     /// What to do with a value.
     struct Action: Equatable {
@@ -31,13 +34,12 @@ final class LineTemplate: @unchecked Sendable {
         var column: Int32 = 0
     }
 
+    /// Shapes kept.
+    static let shapeCount = 4
     /// Lines with more values, or more bytes between them, are not templated.
     static let maximumValues = 256
     static let maximumBytes = 16384
 
-    /// The values of the learnt line; 0 when there is no template.
-    private(set) var count = 0
-    let actions: UnsafeMutablePointer<Action>
     /// A literal: its first 16 bytes as two words and which of their bytes count, its length, and
     /// where all of its bytes are in `bytes`.
     private struct Literal {
@@ -49,10 +51,23 @@ final class LineTemplate: @unchecked Sendable {
         var start = 0
     }
 
-    /// Literal i comes before value i; literal `count` ends the line.
+    /// Each shape's number of values; 0 when the shape is unused.
+    private let counts: UnsafeMutablePointer<Int>
+    /// Shape s's actions start at `s * maximumValues`, its literals at `s * (maximumValues + 1)`:
+    /// literal i comes before value i, literal `count` ends the line.
+    private let actions: UnsafeMutablePointer<Action>
     private let literals: UnsafeMutablePointer<Literal>
-    /// The literals, each zero-padded to whole words (and at least 16 bytes).
+    /// The literals' bytes, each zero-padded to whole words (and at least 16 bytes); shape s's
+    /// start at `s * bytesPerShape`.
     private let bytes: UnsafeMutablePointer<UInt8>
+    private static let bytesPerShape = maximumBytes + 16 * (maximumValues + 1)
+    /// `sharedPrefix[s * shapeCount + t]`: how many leading (literal, value) steps shapes s and t share.
+    private let sharedPrefix: UnsafeMutablePointer<Int>
+    /// When each shape was last used (for replacing the least recently used).
+    private let lastUse: UnsafeMutablePointer<Int>
+    private var clock = 0
+    /// The shape the last line had.
+    private(set) var current = 0
 
     /// What the key-by-key path saw on the current line: each value's span and action.
     private(set) var recorded = 0
@@ -61,18 +76,28 @@ final class LineTemplate: @unchecked Sendable {
     private let recordedActions: UnsafeMutablePointer<Action>
 
     init() {
-        actions = .allocate(capacity: Self.maximumValues)
-        literals = .allocate(capacity: Self.maximumValues + 1)
-        bytes = .allocate(capacity: Self.maximumBytes + 16 * (Self.maximumValues + 1))
+        let shapes = Self.shapeCount
+        counts = .allocate(capacity: shapes)
+        counts.initialize(repeating: 0, count: shapes)
+        actions = .allocate(capacity: shapes * Self.maximumValues)
+        literals = .allocate(capacity: shapes * (Self.maximumValues + 1))
+        bytes = .allocate(capacity: shapes * Self.bytesPerShape)
+        sharedPrefix = .allocate(capacity: shapes * shapes)
+        sharedPrefix.initialize(repeating: 0, count: shapes * shapes)
+        lastUse = .allocate(capacity: shapes)
+        lastUse.initialize(repeating: 0, count: shapes)
         starts = .allocate(capacity: Self.maximumValues)
         ends = .allocate(capacity: Self.maximumValues)
         recordedActions = .allocate(capacity: Self.maximumValues)
     }
 
     deinit {
+        counts.deallocate()
         actions.deallocate()
         literals.deallocate()
         bytes.deallocate()
+        sharedPrefix.deallocate()
+        lastUse.deallocate()
         starts.deallocate()
         ends.deallocate()
         recordedActions.deallocate()
@@ -93,10 +118,19 @@ final class LineTemplate: @unchecked Sendable {
         recorded &+= 1
     }
 
-    /// Makes the recorded line the template (the line must be the one just recorded, and valid).
+    /// Adds the recorded line's shape (the line must be the one just recorded, and valid),
+    /// replacing the least recently used shape, and makes it the current one.
     func learn(_ line: UnsafeBufferPointer<UInt8>) {
-        count = 0
         guard recorded > 0, recorded <= Self.maximumValues else { return }
+        var shape = 0
+        for s in 1..<Self.shapeCount where lastUse[s] < lastUse[shape] { shape = s }
+        counts[shape] = 0
+        for other in 0..<Self.shapeCount {
+            sharedPrefix[shape * Self.shapeCount + other] = 0
+            sharedPrefix[other * Self.shapeCount + shape] = 0
+        }
+        let literalBase = shape * (Self.maximumValues + 1)
+        let byteBase = shape * Self.bytesPerShape
         var offset = 0
         for i in 0...recorded {
             let start = i == 0 ? 0 : ends[i - 1]
@@ -104,25 +138,64 @@ final class LineTemplate: @unchecked Sendable {
             let length = end - start
             let padded = max(16, (length + 7) & ~7)
             guard offset + padded <= Self.maximumBytes else { return }
-            let literal = bytes + offset
+            let literal = bytes + byteBase + offset
             literal.update(repeating: 0, count: padded)
             if length > 0 { literal.update(from: line.baseAddress! + start, count: length) }
-            literals[i] = Literal(word0: ByteScanner.load(literal, 0), word1: ByteScanner.load(literal, 8),
-                                  mask0: length >= 8 ? ~0 : (1 << UInt64(length * 8)) - 1,
-                                  mask1: length >= 16 ? ~0 : length <= 8 ? 0 : (1 << UInt64((length - 8) * 8)) - 1,
-                                  length: length, start: offset)
+            literals[literalBase + i] = Literal(
+                word0: ByteScanner.load(literal, 0), word1: ByteScanner.load(literal, 8),
+                mask0: length >= 8 ? ~0 : (1 << UInt64(length * 8)) - 1,
+                mask1: length >= 16 ? ~0 : length <= 8 ? 0 : (1 << UInt64((length - 8) * 8)) - 1,
+                length: length, start: byteBase + offset)
             offset += padded
-            if i < recorded { actions[i] = recordedActions[i] }
+            if i < recorded { actions[shape * Self.maximumValues + i] = recordedActions[i] }
         }
-        count = recorded
+        counts[shape] = recorded
+        for other in 0..<Self.shapeCount {
+            let shared = other == shape ? recorded : sharedSteps(shape, other)
+            sharedPrefix[shape * Self.shapeCount + other] = shared
+            sharedPrefix[other * Self.shapeCount + shape] = shared
+        }
+        use(shape)
+    }
+
+    /// How many leading steps (literal i and value i) shapes `a` and `b` have in common.
+    private func sharedSteps(_ a: Int, _ b: Int) -> Int {
+        let steps = min(counts[a], counts[b])
+        var i = 0
+        while i < steps, actions[a * Self.maximumValues + i] == actions[b * Self.maximumValues + i], sameLiteral(a, b, i) { i += 1 }
+        return i
+    }
+
+    private func sameLiteral(_ a: Int, _ b: Int, _ index: Int) -> Bool {
+        let x = literals[a * (Self.maximumValues + 1) + index]
+        let y = literals[b * (Self.maximumValues + 1) + index]
+        guard x.length == y.length else { return false }
+        for k in 0..<x.length where bytes[x.start + k] != bytes[y.start + k] { return false }
+        return true
+    }
+
+    /// Marks `shape` as the one the last line had.
+    @inline(__always)
+    func use(_ shape: Int) {
+        current = shape
+        clock &+= 1
+        lastUse[shape] = clock
     }
 
     // MARK: Matching
 
-    /// When the line's bytes at `position` are literal `index`, the position after them; else -1.
+    /// The number of values of `shape` (0: unused).
     @inline(__always)
-    func matchLiteral(_ index: Int, _ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int) -> Int {
-        let literal = literals[index]
+    func count(_ shape: Int) -> Int { counts[shape] }
+
+    @inline(__always)
+    func action(_ shape: Int, _ index: Int) -> Action { actions[shape &* Self.maximumValues &+ index] }
+
+    /// When the line's bytes at `position` are literal `index` of `shape`, the position after
+    /// them; else -1.
+    @inline(__always)
+    func matchLiteral(_ shape: Int, _ index: Int, _ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int) -> Int {
+        let literal = literals[shape &* (Self.maximumValues &+ 1) &+ index]
         let length = literal.length
         guard position &+ max(16, (length &+ 7) & ~7) <= end else { return matchBytes(bytes + literal.start, length, base, position, end) }
         let difference = ((ByteScanner.load(base, position) ^ literal.word0) & literal.mask0)
@@ -130,6 +203,18 @@ final class LineTemplate: @unchecked Sendable {
         guard difference == 0 else { return -1 }
         if length > 16 { return matchLong(bytes + literal.start, length, base, position) }
         return position &+ length
+    }
+
+    /// After literal `index` of `shape` did not match at `position`: another shape that shares the
+    /// steps before it and whose literal `index` matches, and the position after that literal.
+    @inline(never)
+    func branch(from shape: Int, at index: Int, _ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int) -> (shape: Int, position: Int)? {
+        for other in 0..<Self.shapeCount where other != shape && counts[other] > 0 && counts[other] >= index
+            && sharedPrefix[shape * Self.shapeCount + other] >= index {
+            let next = matchLiteral(other, index, base, position, end)
+            if next >= 0 { return (other, next) }
+        }
+        return nil
     }
 
     /// The words of a literal after its first 16 bytes (all readable in the line).

@@ -18,19 +18,29 @@ import Glibc
 extension RecordParser {
     typealias Action = LineTemplate.Action
 
-    /// Parses a prediction line of the template's shape into `row`; true when it is a valid record
-    /// with an id.
+    /// Parses a prediction line of a known shape into `row`; true when it is a valid record with
+    /// an id.
     func parseWithTemplate(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        let values = template.count
-        guard values > 0, let base = line.baseAddress else { return false }
+        var shape = template.current
+        guard template.count(shape) > 0, let base = line.baseAddress else { return false }
         let end = line.count
         row.reset()
         var hasID = false
         var p = 0
-        for i in 0..<values {
-            p = template.matchLiteral(i, base, p, end)
-            guard p >= 0, p < end else { return false }
-            let action = template.actions[i]
+        var i = 0
+        while true {
+            var next = template.matchLiteral(shape, i, base, p, end)
+            if next < 0 {
+                // Another shape with the same beginning (an optional field left out or added).
+                guard let (other, position) = template.branch(from: shape, at: i, base, p, end) else { return false }
+                shape = other
+                next = position
+            }
+            p = next
+            if i == template.count(shape) { break }
+            guard p < end else { return false }
+            let action = template.action(shape, i)
+            i &+= 1
             if action.kind.isNumber {
                 // The most common value, inline: a short number.
                 let negative = base[p] == UInt8(ascii: "-")
@@ -48,8 +58,9 @@ extension RecordParser {
             p = readValue(action, line, p, hasID: &hasID)
             guard p >= 0 else { return false }
         }
-        p = template.matchLiteral(values, base, p, end)
-        return p >= 0 && ByteScanner.skipWhitespace(base, p, end) == end && hasID
+        guard ByteScanner.skipWhitespace(base, p, end) == end, hasID else { return false }
+        template.use(shape)
+        return true
     }
 
     /// Parses a prediction line into `row` key by key, recording its shape in `template`; true when
