@@ -19,15 +19,57 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(name: "DriftStats", swiftSettings: swiftSettings),
         .target(name: "DriftRules", dependencies: ["DriftStats"], swiftSettings: swiftSettings),
         .target(name: "DriftEngine", dependencies: ["DriftStats", "DriftRules"], swiftSettings: swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .target(
+            name: "DriftIngest",
+            dependencies: ["DriftEngine"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DriftAlerts",
+            dependencies: [
+                "DriftEngine", "DriftRules", "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DriftStore",
+            dependencies: ["DriftEngine", "DriftIngest", "DriftAlerts", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DriftDaemon",
+            dependencies: [
+                "DriftEngine", "DriftRules", "DriftIngest", "DriftAlerts", "DriftStore", "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "driftd",
             dependencies: [
-                "DriftEngine", "DriftRules",
+                "DriftEngine", "DriftRules", "DriftDaemon", "DriftStore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -41,6 +83,10 @@ let package = Package(
         .testTarget(name: "DriftStatsTests", dependencies: ["DriftStats"], swiftSettings: swiftSettings),
         .testTarget(name: "DriftRulesTests", dependencies: ["DriftRules"], swiftSettings: swiftSettings),
         .testTarget(name: "DriftEngineTests", dependencies: ["DriftEngine"], swiftSettings: swiftSettings),
+        .testTarget(name: "DriftIngestTests", dependencies: ["DriftIngest"], swiftSettings: swiftSettings),
+        .testTarget(name: "DriftAlertsTests", dependencies: ["DriftAlerts"], swiftSettings: swiftSettings),
+        .testTarget(name: "DriftStoreTests", dependencies: ["DriftStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "DriftDaemonTests", dependencies: ["DriftDaemon"], swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["DriftEngine", "DriftRules", "driftd"], swiftSettings: swiftSettings),
     ]
 )

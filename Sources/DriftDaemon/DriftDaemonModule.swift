@@ -1,0 +1,2 @@
+// DriftDaemon: see STYLE.md's map. (Placeholder until the module's first type lands.)
+enum DriftDaemonModule {}

@@ -1,0 +1,2 @@
+// DriftStore: see STYLE.md's map. (Placeholder until the module's first type lands.)
+enum DriftStoreModule {}
