@@ -1,7 +1,7 @@
 /// An alert of CONTRACT.md §6, as it appears in the report and goes to the sinks.
-public struct Alert: Sendable, Equatable {
+public struct Alert: Sendable, Equatable, Codable {
     /// The alert kinds and their fixed severities.
-    public enum Kind: String, Sendable, Equatable, CaseIterable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable, Codable {
         case dataDrift = "data_drift"
         case predictionDrift = "prediction_drift"
         case conceptDrift = "concept_drift"
@@ -24,7 +24,7 @@ public struct Alert: Sendable, Equatable {
     }
 
     /// Severity, with the syslog priority journald uses.
-    public enum Severity: String, Sendable, Equatable {
+    public enum Severity: String, Sendable, Equatable, Codable {
         case info, warning, critical
 
         public var syslogPriority: Int {

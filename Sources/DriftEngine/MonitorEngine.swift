@@ -33,6 +33,9 @@ public final class MonitorEngine: @unchecked Sendable {
     let parser: RecordParser
     let categories: [CategoryDictionary]
     let classes = CategoryDictionary()
+    /// Reads prediction ids for `predictionID(_:)` (its own dictionaries: the engine's stay untouched).
+    lazy var identifierParser = RecordParser(layout: layout, categories: categories.map { _ in CategoryDictionary() },
+                                             classes: CategoryDictionary())
     private let buffer: RecordColumns
     private var referenceRows: RecordColumns?
     /// Reference columns: one per feature (rule order), then the prediction, then the score.

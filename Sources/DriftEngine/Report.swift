@@ -52,7 +52,8 @@ public struct Report: Sendable {
         ])
     }
 
-    static func json(_ window: WindowResult) -> JSONOutput {
+    /// One window of the report's `windows` array.
+    public static func json(_ window: WindowResult) -> JSONOutput {
         var members: [(String, JSONOutput)] = [
             ("index", .int(window.index)),
             ("first_record", .int(window.firstRecord)),

@@ -1,0 +1,181 @@
+import DriftEngine
+import DriftIngest
+import DriftRules
+import DriftStore
+import Foundation
+
+/// One monitor in the daemon: its engine, its tailers and the predictions waiting for labels.
+///
+/// A prediction is held until its label is known, `labels.max_delay` has passed since it was read, or
+/// more than `heldLimit` predictions wait; then it goes to the engine, in stream order. So the engine
+/// sees each prediction with the label `replay` (which reads every label first) would give it, and the
+/// daemon's windows, performance and concept-drift detections equal replay's on the same files. The
+/// price is that a window is evaluated up to `max_delay` after its last prediction when labels lag.
+final class MonitorRunner {
+    /// An error that keeps the monitor from starting, with the monitor's name.
+    struct StartError: Error, CustomStringConvertible {
+        var monitor: String
+        var message: String
+        var description: String { "\(monitor): \(message)" }
+    }
+
+    /// Held predictions beyond this many are released without waiting (memory bound).
+    static let heldLimit = 1_000_000
+
+    let rule: MonitorRule
+    let ruleDigest: String
+    private(set) var engine: MonitorEngine
+    private let predictions: Tailer
+    private let labels: Tailer?
+    /// Held predictions, oldest first from `heldStart`, and their ids (nil: malformed, released at once).
+    private var held: [StateStore.InputLine] = []
+    private var heldIDs: [String?] = []
+    private var heldStart = 0
+    /// What the daemon reports and exports.
+    private(set) var windowsEvaluated = 0
+    private(set) var lastWindow: WindowResult?
+    private(set) var lastLoopTime = 0.0
+
+    var heldCount: Int { held.count - heldStart }
+    var patterns: [String] { [predictionsPattern] + (labelsPattern.map { [$0] } ?? []) }
+    let predictionsPattern: String
+    let labelsPattern: String?
+
+    /// Starts the monitor from the stored state, or anew when the rule changed (or there is none).
+    init(rule: MonitorRule, ruleText: String, store: StateStore) throws(StartError) {
+        self.rule = rule
+        ruleDigest = Self.digest(ruleText)
+        let monitor = rule.monitor
+        let directory = StreamFiles.directory(of: rule.sourcePath)
+        predictionsPattern = StreamFiles.absolute(rule.predictions.path, relativeTo: directory)
+        labelsPattern = rule.labels.map { StreamFiles.absolute($0.path, relativeTo: directory) }
+        do {
+            if try store.ruleDigest(monitor: monitor) != ruleDigest {
+                try store.resetMonitor(monitor, ruleDigest: ruleDigest, rulePath: rule.sourcePath, ruleText: ruleText)
+            }
+            engine = try Self.rebuild(rule: rule, store: store)
+            held = try store.held(monitor: monitor)
+            let checkpoints = try store.checkpoints(monitor: monitor)
+            func decoded(_ stream: StateStore.Stream) throws -> [FileCheckpoint] {
+                guard let data = checkpoints[stream] else { return [] }
+                return try JSONDecoder().decode([FileCheckpoint].self, from: data)
+            }
+            predictions = Tailer(pattern: predictionsPattern, checkpoints: try decoded(.predictions))
+            labels = try labelsPattern.map { Tailer(pattern: $0, checkpoints: try decoded(.labels)) }
+        } catch let error as StartError {
+            throw error
+        } catch {
+            throw StartError(monitor: monitor, message: "\(error)")
+        }
+        heldIDs = held.map { line in line.bytes.withUnsafeBufferPointer { engine.predictionID($0) } }
+    }
+
+    /// A fresh engine fed every line the stored one was fed: the same state, deterministically.
+    static func rebuild(rule: MonitorRule, store: StateStore) throws -> MonitorEngine {
+        let engine = MonitorEngine(rule: rule)
+        do {
+            try Replay.loadReference(into: engine)
+        } catch {
+            throw StartError(monitor: rule.monitor, message: "reference: \(error.description)")
+        }
+        // Windows come out again as the lines go in: they are stored already.
+        try store.forEachInput(monitor: rule.monitor) { line in _ = feed(line, to: engine) }
+        return engine
+    }
+
+    /// Feeds one line to the engine; returns the windows it completes.
+    static func feed(_ line: StateStore.InputLine, to engine: MonitorEngine) -> [WindowResult] {
+        line.bytes.withUnsafeBufferPointer { bytes in
+            switch line.stream {
+            case .labels:
+                engine.ingestLabelLine(bytes, file: line.file, lineNumber: line.lineNumber)
+                return []
+            case .predictions:
+                return engine.ingestPredictionLine(bytes, file: line.file, lineNumber: line.lineNumber)
+            }
+        }
+    }
+
+    /// What one step found, beside what it stores.
+    struct StepResult {
+        var step: StateStore.Step
+        var windows: [WindowResult] = []
+        var alerts: [Alert] = []
+        var linesRead = (predictions: 0, labels: 0)
+        var malformed = 0
+    }
+
+    /// Reads what the tailers have (at most `limit` lines each), releases held predictions and
+    /// evaluates the windows they complete. Nothing is stored: the caller commits the step.
+    func step(now: Double, limit: Int) throws(IngestError) -> StepResult {
+        var result = StepResult(step: StateStore.Step(monitor: rule.monitor))
+        let malformedBefore = engine.counts.malformedLines
+        let detectionsBefore = engine.detections.count
+        func line(_ tailed: TailedLine, _ stream: StateStore.Stream) -> StateStore.InputLine? {
+            switch tailed {
+            case .complete(let bytes, let path, let number):
+                return StateStore.InputLine(stream: stream, file: path, lineNumber: number, bytes: Array(bytes), readAt: now)
+            case .tooLong(let length, let path, let number):
+                engine.recordTooLong(file: path, line: number, length: length)
+                return nil
+            }
+        }
+        if let labels {
+            result.linesRead.labels = try labels.poll(limit: limit) { tailed in
+                guard let input = line(tailed, .labels) else { return }
+                _ = Self.feed(input, to: engine)
+                result.step.fed.append(input)
+            }
+            result.step.checkpoints[.labels] = try? JSONEncoder().encode(labels.checkpoints)
+        }
+        result.linesRead.predictions = try predictions.poll(limit: limit) { tailed in
+            guard let input = line(tailed, .predictions) else { return }
+            held.append(input)
+            heldIDs.append(input.bytes.withUnsafeBufferPointer { engine.predictionID($0) })
+            result.step.held.append(input)
+        }
+        result.step.checkpoints[.predictions] = try? JSONEncoder().encode(predictions.checkpoints)
+        let maxDelay = rule.labels?.maxDelay ?? 0
+        while heldStart < held.count {
+            let waiting = rule.labels != nil && heldCount <= Self.heldLimit && now - held[heldStart].readAt < maxDelay
+            if waiting, let id = heldIDs[heldStart], engine.labels.label(for: id) == nil { break }
+            let input = held[heldStart]
+            heldStart += 1
+            result.step.releasedHeld += 1
+            result.step.fed.append(input)
+            result.windows += Self.feed(input, to: engine)
+        }
+        if heldStart > 4096 && heldStart * 2 > held.count {
+            held.removeFirst(heldStart)
+            heldIDs.removeFirst(heldStart)
+            heldStart = 0
+        }
+        for window in result.windows {
+            result.step.windows.append((window.index, Report.json(window).serialized(pretty: false)))
+            result.alerts += window.alerts
+        }
+        result.alerts += engine.detections[detectionsBefore...].map { AlertRaiser.alert(for: $0, rule: rule) }
+        let encoder = JSONEncoder()
+        result.step.alerts = result.alerts.map { (Report.json($0).serialized(pretty: false), (try? encoder.encode($0)) ?? Data()) }
+        result.malformed = engine.counts.malformedLines - malformedBefore
+        windowsEvaluated += result.windows.count
+        if let last = result.windows.last { lastWindow = last }
+        lastLoopTime = now
+        return result
+    }
+
+    /// Files being read, with lag, for /status and metrics.
+    var lag: [(stream: String, lag: [FileLag])] {
+        [("predictions", predictions.lag)] + (labels.map { [("labels", $0.lag)] } ?? [])
+    }
+
+    /// A stable digest of a rule file's text: a changed rule restarts the monitor's state.
+    static func digest(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}

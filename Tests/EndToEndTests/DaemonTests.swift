@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+
+/// `driftd run` as systemd runs it: a real process tailing real files while a writer appends and
+/// rotates them, killed with SIGKILL and restarted, reloaded with SIGHUP; its stored results are
+/// compared with `driftd replay` on the same lines.
+@Suite(.serialized) struct DaemonTests {
+    /// A running daemon with its standard error in a file.
+    final class Daemon {
+        let process = Process()
+        let standardError: URL
+
+        init(rules: URL, state: URL, log: URL, environment: [String: String] = [:]) throws {
+            standardError = log
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            handle.seekToEndOfFile()
+            process.executableURL = URL(fileURLWithPath: DriftdProcess.binary)
+            process.arguments = ["run", "--rules", rules.path, "--state", state.path, "--listen", "127.0.0.1:0"]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            process.standardError = handle
+            process.standardOutput = handle
+            try process.run()
+        }
+
+        func kill(_ signal: Int32) { Glibc.kill(process.processIdentifier, signal) }
+
+        func stop() {
+            guard process.isRunning else { return }
+            kill(SIGTERM)
+            process.waitUntilExit()
+        }
+
+        var log: String { (try? String(contentsOf: standardError, encoding: .utf8)) ?? "" }
+    }
+
+    /// Polls `condition` until it holds or `seconds` pass.
+    static func wait(seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(50_000)
+        }
+        return try condition()
+    }
+
+    /// The daemon's stored report for `monitor`, or nil while it has none.
+    static func storedReport(state: URL, monitor: String, into folder: URL) -> JSONTree? {
+        let path = folder.appendingPathComponent("stored.json")
+        guard let result = try? DriftdProcess.run(["report", "--monitor", monitor, "--state", state.path, "--json", path.path]),
+              result.status == 0 else { return nil }
+        return try? JSONTree.load(path)
+    }
+
+    static func number(_ tree: JSONTree?, _ path: String...) -> Double? {
+        var node = tree
+        for key in path {
+            guard case .object(let members) = node else { return nil }
+            node = members[key]
+        }
+        if case .number(let value) = node { return value }
+        return nil
+    }
+
+    /// The fixture's rule with its streams in `folder` (predictions rotate by rename to `.1`, which the glob does not match).
+    static func rule(from fixture: URL, streams folder: URL, maxDelay: String) throws -> String {
+        var text = try String(contentsOf: fixture.appendingPathComponent("rule.json"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"path\": \"predictions.jsonl\"", with: "\"path\": \"\(folder.path)/predictions*.jsonl\"")
+        text = text.replacingOccurrences(of: "\"path\": \"labels.jsonl\"", with: "\"path\": \"\(folder.path)/labels*.jsonl\", \"max_delay\": \"\(maxDelay)\"")
+        return text
+    }
+
+    static func append(_ lines: ArraySlice<String>, to url: URL) throws {
+        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: url)
+        handle.seekToEndOfFile()
+        handle.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+        try handle.close()
+    }
+
+    @Test func storedResultsEqualReplayAfterKillsRotationAndReload() throws {
+        let fixture = DriftdProcess.fixtures.appendingPathComponent("replay/binary")
+        let root = try DriftdProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (rules, state, streams) = (root.appendingPathComponent("rules"), root.appendingPathComponent("state"), root.appendingPathComponent("streams"))
+        for folder in [rules, state, streams] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        try Self.rule(from: fixture, streams: streams, maxDelay: "3s").write(to: rules.appendingPathComponent("binary.json"), atomically: true, encoding: .utf8)
+
+        let predictions = try String(contentsOf: fixture.appendingPathComponent("predictions.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let labels = try String(contentsOf: fixture.appendingPathComponent("labels.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init)
+        // Labels follow their predictions' chunk; labels of unknown ids come last.
+        func id(_ line: String) -> String { (try? JSONDecoder().decode([String: JSONTree].self, from: Data(line.utf8))).flatMap { if case .string(let s) = $0["id"] { s } else { nil } } ?? "" }
+        var labelsByID: [String: [String]] = [:]
+        for line in labels { labelsByID[id(line), default: []].append(line) }
+
+        let log = root.appendingPathComponent("daemon.log")
+        var daemon = try Daemon(rules: rules, state: state, log: log)
+        defer { daemon.stop() }
+        let predictionsFile = streams.appendingPathComponent("predictions.jsonl")
+        let labelsFile = streams.appendingPathComponent("labels.jsonl")
+        var generator = SystemRandomNumberGenerator()
+        var written = 0
+        var chunk = 0
+        while written < predictions.count {
+            let next = min(predictions.count, written + Int.random(in: 50...400, using: &generator))
+            try Self.append(predictions[written..<next], to: predictionsFile)
+            let chunkLabels = predictions[written..<next].flatMap { labelsByID.removeValue(forKey: id($0)) ?? [] }
+            try Self.append(chunkLabels[...], to: labelsFile)
+            written = next
+            chunk += 1
+            if chunk % 3 == 0 {
+                // Rotation by rename, as logrotate's `create` mode does it.
+                try? FileManager.default.removeItem(at: streams.appendingPathComponent("predictions.jsonl.1"))
+                try FileManager.default.moveItem(at: predictionsFile, to: streams.appendingPathComponent("predictions.jsonl.1"))
+            }
+            usleep(UInt32.random(in: 20_000...200_000, using: &generator))
+            if chunk % 4 == 1 {
+                daemon.kill(SIGKILL)
+                daemon.process.waitUntilExit()
+                daemon = try Daemon(rules: rules, state: state, log: log)
+            }
+        }
+        try Self.append(labelsByID.values.flatMap { $0 }.sorted()[...], to: labelsFile)
+
+        // A reload with an invalid file is refused and logged; the daemon goes on.
+        try "{\"monitor\": 1}".write(to: rules.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+        daemon.kill(SIGHUP)
+        #expect(Self.wait(seconds: 10) { daemon.log.contains("broken.json:1:") }, "\(daemon.log)")
+        #expect(daemon.process.isRunning)
+        try FileManager.default.removeItem(at: rules.appendingPathComponent("broken.json"))
+
+        // Caught up: every record read, the unlabeled ones released after max_delay.
+        let scratch = root.appendingPathComponent("scratch")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        var stored: JSONTree?
+        let caughtUp = Self.wait(seconds: 60) {
+            stored = Self.storedReport(state: state, monitor: "binary-case", into: scratch)
+            return Self.number(stored, "counts", "records") == Double(predictions.count)
+                && Self.number(stored, "counts", "labels") == Double(labels.count)
+        }
+        #expect(caughtUp, "stored counts: \(String(describing: stored)); log:\n\(daemon.log)")
+        daemon.stop()
+        #expect(daemon.process.terminationStatus == 0, "\(daemon.log)")
+
+        // replay on the same lines, in one file each.
+        let replayFolder = root.appendingPathComponent("replay")
+        try FileManager.default.createDirectory(at: replayFolder, withIntermediateDirectories: true)
+        let replayReport = replayFolder.appendingPathComponent("report.json")
+        let result = try DriftdProcess.run(["replay", fixture.appendingPathComponent("rule.json").path, "--report", replayReport.path, "--quiet"])
+        #expect(result.status == 0, "\(result.standardError)")
+        guard case .object(var expected) = try JSONTree.load(replayReport), case .object(var actual) = stored else {
+            Issue.record("no stored report")
+            return
+        }
+        // Malformed lines name their files, which differ; everything else is the same.
+        expected["malformed"] = nil
+        actual["malformed"] = nil
+        var mismatches: [String] = []
+        JSONComparison.compare(expected: .object(expected), actual: .object(actual), path: "binary", mismatches: &mismatches)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(20).joined(separator: "\n"))")
+    }
+
+    @Test func invalidRulesAtStartExitOneWithDiagnostics() throws {
+        let root = try DriftdProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "{\"monitor\": \"m\", \"tsak\": 1}".write(to: root.appendingPathComponent("m.json"), atomically: true, encoding: .utf8)
+        let result = try DriftdProcess.run(["run", "--rules", root.path, "--state", root.appendingPathComponent("state").path])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("m.json:1:"), "\(result.standardError)")
+    }
+}
