@@ -12,7 +12,7 @@ import Testing
 
         init(rules: URL, state: URL, log: URL, environment: [String: String] = [:]) throws {
             standardError = log
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
             handle.seekToEndOfFile()
             process.executableURL = URL(fileURLWithPath: DriftdProcess.binary)
@@ -71,7 +71,7 @@ import Testing
     }
 
     static func append(_ lines: ArraySlice<String>, to url: URL) throws {
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: url)
         handle.seekToEndOfFile()
         handle.write(Data(lines.map { $0 + "\n" }.joined().utf8))
