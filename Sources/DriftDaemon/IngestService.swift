@@ -172,7 +172,7 @@ public final class IngestService: Service, @unchecked Sendable {
     private func loop() throws {
         _ = notifier.ready(status: statusLine)
         logger.info("driftd started", metadata: ["monitors": "\(runners.count)", "state": "\(store.path)"])
-        let watchdogEvery = notifier.watchdogInterval.map { $0 / 2 }
+        let watchdogEvery = notifier.watchdogPingInterval
         var lastPing = ContinuousClock.now
         while !stopRequested.load(ordering: .relaxed) {
             if reloadRequested.exchange(false, ordering: .relaxed) { reload() }
@@ -181,7 +181,7 @@ public final class IngestService: Service, @unchecked Sendable {
                 _ = notifier.watchdog()
                 lastPing = .now
             }
-            if !busy { _ = watcher.wait(timeout: configuration.idleWait) }
+            if !busy { _ = watcher.wait(timeout: min(configuration.idleWait, watchdogEvery ?? configuration.idleWait)) }
         }
         // Everything read was committed by its round: nothing is left to save.
         logger.info("driftd stopping: state committed")

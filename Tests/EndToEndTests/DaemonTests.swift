@@ -169,3 +169,70 @@ import Testing
         #expect(result.standardError.contains("m.json:1:"), "\(result.standardError)")
     }
 }
+
+/// The service manager's side of `Type=notify`: a datagram socket the test owns as `NOTIFY_SOCKET`.
+@Suite(.serialized) struct DaemonNotifyTests {
+    /// A bound AF_UNIX datagram socket that collects what the daemon sends.
+    final class NotifySocket {
+        let path: String
+        let descriptor: Int32
+
+        init(path: String) throws {
+            self.path = path
+            descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                for (i, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = byte }
+            }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+            var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        deinit {
+            close(descriptor)
+            unlink(path)
+        }
+
+        /// Datagrams received so far (waits up to 0.1 s for one).
+        func receive() -> [String] {
+            var messages: [String] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                guard count > 0 else { return messages }
+                messages.append(String(decoding: buffer[..<count], as: UTF8.self))
+            }
+        }
+    }
+
+    @Test func notifiesReadyReloadingAndStopping() throws {
+        let root = try DriftdProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let rules = root.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try """
+        {"monitor": "m", "task": "regression", "predictions": {"path": "\(root.path)/p*.jsonl"},
+         "reference": {"first": 2}, "window": {"size": 2},
+         "features": {"x": {"type": "numerical", "drift": [{"method": "psi", "bins": 2}]}}}
+        """.write(to: rules.appendingPathComponent("m.json"), atomically: true, encoding: .utf8)
+        let socket = try NotifySocket(path: root.appendingPathComponent("notify").path)
+        var messages: [String] = []
+        let daemon = try DaemonTests.Daemon(rules: rules, state: root.appendingPathComponent("state"), log: root.appendingPathComponent("log"),
+                                            environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "400000"])
+        defer { daemon.stop() }
+        #expect(DaemonTests.wait(seconds: 20) { messages += socket.receive(); return messages.contains { $0.contains("READY=1") } }, "\(messages)")
+        #expect(messages.contains { $0.contains("STATUS=1 monitors") }, "\(messages)")
+        #expect(DaemonTests.wait(seconds: 5) { messages += socket.receive(); return messages.contains("WATCHDOG=1") }, "\(messages)")
+        daemon.kill(SIGHUP)
+        #expect(DaemonTests.wait(seconds: 10) { messages += socket.receive(); return messages.contains { $0.contains("RELOADING=1") } }, "\(messages)")
+        daemon.stop()
+        messages += socket.receive()
+        #expect(messages.contains { $0.contains("STOPPING=1") }, "\(messages)")
+        #expect(daemon.process.terminationStatus == 0, "\(daemon.log)")
+    }
+}
