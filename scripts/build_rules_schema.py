@@ -370,6 +370,9 @@ def schema():
             "journald": {"description": "Send alerts to the systemd journal.", "type": "boolean", "default": True},
             "webhooks": {"description": "Webhook receivers.", "type": "array", "items": ref("webhook")},
             "repeat_interval": duration("How often an alert that is still firing is sent again.", "4h"),
+            "stalled_after": duration("The daemon raises stream_stalled when no prediction arrived for this long (no default: off).", None),
+            "max_malformed_rate": {"description": "The daemon raises ingest_errors when more than this share of a block of 1000 lines read is malformed.",
+                                   "type": "number", "minimum": 0, "maximum": 1, "default": 0.05},
         }, description="Where alerts go."),
     }
     any_feature_drift = {"required": ["features"], "properties": {"features": {

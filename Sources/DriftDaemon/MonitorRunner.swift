@@ -35,6 +35,12 @@ final class MonitorRunner {
     private(set) var windowsEvaluated = 0
     private(set) var lastWindow: WindowResult?
     private(set) var lastLoopTime = 0.0
+    /// `stream_stalled`: when the last prediction line was read, and whether the stall was alerted.
+    private var lastPredictionAt: Double?
+    private var stallAlerted = false
+    /// `ingest_errors`: lines and malformed lines read in the current block.
+    private var blockLines = 0
+    private var blockMalformed = 0
 
     var heldCount: Int { held.count - heldStart }
     var patterns: [String] { [predictionsPattern] + (labelsPattern.map { [$0] } ?? []) }
@@ -155,13 +161,43 @@ final class MonitorRunner {
             result.alerts += window.alerts
         }
         result.alerts += engine.detections[detectionsBefore...].map { AlertRaiser.alert(for: $0, rule: rule) }
-        let encoder = JSONEncoder()
-        result.step.alerts = result.alerts.map { (Report.json($0).serialized(pretty: false), (try? encoder.encode($0)) ?? Data()) }
         result.malformed = engine.counts.malformedLines - malformedBefore
+        result.alerts += ingestAlerts(now: now, read: result.linesRead.predictions + result.linesRead.labels,
+                                      predictions: result.linesRead.predictions, malformed: result.malformed)
+        let encoder = JSONEncoder()
+        // Daemon-only alerts (stalls, ingest errors) are stored and sent, but are not part of the report.
+        result.step.alerts = result.alerts.map { (Report.json($0).serialized(pretty: false), (try? encoder.encode($0)) ?? Data()) }
         windowsEvaluated += result.windows.count
         if let last = result.windows.last { lastWindow = last }
         lastLoopTime = now
         return result
+    }
+
+    /// `stream_stalled` once no prediction arrived for `alerts.stalled_after`; `ingest_errors` when a block
+    /// of lines read has more malformed lines than `alerts.max_malformed_rate`. Malformed lines are
+    /// counted when the engine is fed: held predictions count when released.
+    private func ingestAlerts(now: Double, read: Int, predictions: Int, malformed: Int) -> [Alert] {
+        var alerts: [Alert] = []
+        if predictions > 0 || lastPredictionAt == nil {
+            lastPredictionAt = now
+            stallAlerted = false
+        } else if let after = rule.alerts.stalledAfter, let last = lastPredictionAt, !stallAlerted, now - last >= after {
+            stallAlerted = true
+            alerts.append(Alert(monitor: rule.monitor, kind: .streamStalled, value: now - last, threshold: after,
+                                message: "\(rule.monitor): no prediction for \(Int(now - last))s (stalled_after \(Int(after))s)"))
+        }
+        blockLines += read
+        blockMalformed += malformed
+        if blockLines >= MonitorRule.Alerts.ingestBlock {
+            let rate = Double(blockMalformed) / Double(blockLines)
+            if rate > rule.alerts.maxMalformedRate {
+                alerts.append(Alert(monitor: rule.monitor, kind: .ingestErrors, value: rate, threshold: rule.alerts.maxMalformedRate,
+                                    message: "\(rule.monitor): \(blockMalformed) of \(blockLines) lines malformed (\(rate) > \(rule.alerts.maxMalformedRate))"))
+            }
+            blockLines = 0
+            blockMalformed = 0
+        }
+        return alerts
     }
 
     /// Files being read, with lag, for /status and metrics.

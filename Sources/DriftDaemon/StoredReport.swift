@@ -10,7 +10,7 @@ public enum StoredReport {
     /// The stored report of `monitor` in the state folder.
     public static func make(monitor: String, stateFolder: String) throws(DaemonError) -> Report {
         do {
-            let store = try StateStore(folder: stateFolder)
+            let store = try StateStore(folder: stateFolder, readOnly: true)
             guard let stored = try store.rule(monitor: monitor) else {
                 let known = try store.monitors()
                 throw DaemonError(message: "\(store.path): no monitor \"\(monitor)\""

@@ -54,4 +54,22 @@ public struct Alert: Sendable, Equatable, Codable {
     public var message: String
 
     public var severity: Severity { kind.severity }
+
+    public init(monitor: String, kind: Kind, window: Int? = nil, feature: String? = nil, method: String? = nil,
+                metric: String? = nil, bound: String? = nil, value: Double? = nil, threshold: Double? = nil,
+                detector: String? = nil, detectorName: String? = nil, record: Int? = nil, message: String) {
+        self.monitor = monitor
+        self.kind = kind
+        self.window = window
+        self.feature = feature
+        self.method = method
+        self.metric = metric
+        self.bound = bound
+        self.value = value
+        self.threshold = threshold
+        self.detector = detector
+        self.detectorName = detectorName
+        self.record = record
+        self.message = message
+    }
 }

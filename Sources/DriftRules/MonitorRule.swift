@@ -211,6 +211,12 @@ public struct MonitorRule: Sendable, Equatable {
         public var journald = true
         public var webhooks: [Webhook] = []
         public var repeatInterval: Double = 4 * 3600
+        /// The daemon raises `stream_stalled` when no prediction line arrived for this long (seconds; nil: never).
+        public var stalledAfter: Double?
+        /// The daemon raises `ingest_errors` when a block of `ingestBlock` lines read has a larger share of malformed lines.
+        public var maxMalformedRate = 0.05
+        /// Lines per block over which the malformed share is measured.
+        public static let ingestBlock = 1000
     }
 
     public var monitor: String

@@ -121,8 +121,12 @@ extension RuleValidator {
 
     mutating func readAlerts(_ node: JSONNode) -> MonitorRule.Alerts {
         var alerts = MonitorRule.Alerts()
-        guard let map = members(of: node, "'alerts'", allowed: ["journald", "webhooks", "repeat_interval"]) else { return alerts }
+        guard let map = members(of: node, "'alerts'", allowed: ["journald", "webhooks", "repeat_interval", "stalled_after", "max_malformed_rate"]) else { return alerts }
         if let n = map["journald"], let v = bool(n, "journald") { alerts.journald = v }
+        if let n = map["stalled_after"], let v = duration(n, "stalled_after") { alerts.stalledAfter = v }
+        if let n = map["max_malformed_rate"], let v = number(n, "max_malformed_rate", "between 0 and 1", { $0 >= 0 && $0 <= 1 }) {
+            alerts.maxMalformedRate = v
+        }
         if let n = map["repeat_interval"], let v = duration(n, "repeat_interval") { alerts.repeatInterval = v }
         guard let hooksNode = map["webhooks"], let elements = array(hooksNode, "webhooks") else { return alerts }
         for element in elements {

@@ -77,15 +77,30 @@ public final class StateStore: Sendable {
     /// The database file.
     public let path: String
 
-    /// Opens (creating when needed) `FOLDER/driftd.sqlite` and brings its schema up to date.
-    public init(folder: String) throws(StoreError) {
+    /// Opens `FOLDER/driftd.sqlite`. The daemon (`readOnly` false) creates it when needed and brings
+    /// its schema up to date; the commands that only read it (`report`, `alerts`) never write to it,
+    /// so they can run beside the daemon.
+    public init(folder: String, readOnly: Bool = false) throws(StoreError) {
         path = folder + "/driftd.sqlite"
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            if readOnly {
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw StoreError(path: path, message: "no state yet (has `driftd run` used this state folder?)")
+                }
+                configuration.readonly = true
+                pool = try DatabasePool(path: path, configuration: configuration)
+                guard try pool.read({ try Self.migrator.hasCompletedMigrations($0) }) else {
+                    throw StoreError(path: path, message: "the state database is not ready yet (the daemon is creating it, or it is newer than this driftd)")
+                }
+            } else {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                pool = try DatabasePool(path: path, configuration: configuration)
+                try Self.migrator.migrate(pool)
+            }
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(path: path, message: "cannot open the state database: \(error)")
         }

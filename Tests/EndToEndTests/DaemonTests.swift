@@ -160,6 +160,36 @@ import Testing
         #expect(mismatches.isEmpty, "\(mismatches.prefix(20).joined(separator: "\n"))")
     }
 
+    @Test func stalledStreamAndMalformedLinesRaiseDaemonAlerts() throws {
+        let root = try DriftdProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (rules, state) = (root.appendingPathComponent("rules"), root.appendingPathComponent("state"))
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try """
+        {"monitor": "quiet", "task": "regression", "predictions": {"path": "\(root.path)/p*.jsonl"},
+         "reference": {"first": 10}, "window": {"size": 10},
+         "features": {"x": {"type": "numerical", "drift": [{"method": "psi", "bins": 2}]}},
+         "alerts": {"stalled_after": "1s", "max_malformed_rate": 0.1}}
+        """.write(to: rules.appendingPathComponent("quiet.json"), atomically: true, encoding: .utf8)
+        // 1,000 lines, 150 of them malformed: 15 % > 10 %.
+        let lines = (0..<1000).map { $0 % 20 < 3 ? "not json" : "{\"id\":\"p\($0)\",\"features\":{\"x\":\($0 % 7)}}" }
+        try Self.append(lines[...], to: root.appendingPathComponent("p.jsonl"))
+        let daemon = try Daemon(rules: rules, state: state, log: root.appendingPathComponent("log"))
+        defer { daemon.stop() }
+        var listed = ""
+        let raised = Self.wait(seconds: 20) {
+            listed = (try? DriftdProcess.run(["alerts", "--state", state.path, "--monitor", "quiet"]))?.standardOutput ?? ""
+            return listed.contains("stream_stalled") && listed.contains("ingest_errors")
+        }
+        #expect(raised, "\(listed)\n\(daemon.log)")
+        #expect(listed.contains("150 of 1000 lines malformed"), "\(listed)")
+        // Raised once per stall, not every round.
+        #expect(listed.components(separatedBy: "stream_stalled").count == 2, "\(listed)")
+        let json = try DriftdProcess.run(["alerts", "--state", state.path, "--since", "1h", "--json"])
+        #expect(json.standardOutput.split(separator: "\n").contains { $0.hasPrefix("{\"raised_at\":") && $0.contains("\"kind\":\"ingest_errors\"") },
+                "\(json.standardOutput)")
+    }
+
     @Test func invalidRulesAtStartExitOneWithDiagnostics() throws {
         let root = try DriftdProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
