@@ -87,6 +87,15 @@ struct HTTPServiceTests {
         }
     }
 
+    @Test func stopsListeningOnGracefulShutdown() async throws {
+        let address = try await withRunningHTTPService { address in address }
+        await #expect {
+            try await StatusClient.fetch(listen: address)
+        } throws: { error in
+            (error as? StatusClientError)?.code == .unreachable
+        }
+    }
+
     @Test func statusClientReportsNobodyListening() async throws {
         let port = try freePort()
         await #expect {
