@@ -1,2 +1,0 @@
-// DriftAlerts: see STYLE.md's map. (Placeholder until the module's first type lands.)
-enum DriftAlertsModule {}
