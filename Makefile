@@ -7,7 +7,7 @@ PYTHON     := $(VENV)/bin/python
 BIN_DIR     = $(shell $(SWIFT) build $(BUILD_ARGS) --show-bin-path)
 OUT        := out
 
-.PHONY: all build demo test venv fixtures samples bench check-rules clean
+.PHONY: all build demo test check-units venv fixtures samples bench check-rules clean
 
 all: build
 
@@ -31,11 +31,20 @@ demo: build
 		$(BIN_DIR)/driftd replay rules/$$rule.json --report $(OUT)/$$rule.json || exit 1; \
 	done
 
-## test: the whole suite (Swift tests, then the rule schema check against the examples).
+## test: the whole suite (Swift tests against a real journald, the unit file checks, then the
+## rule schema check against the examples). journald is started if none runs, and stopped after
+## the Swift tests whether they pass or not.
 test: venv
 	$(SWIFT) build $(BUILD_ARGS) --build-tests
+	scripts/journald.sh start
+	trap 'scripts/journald.sh stop' EXIT; trap 'exit 130' INT TERM; \
 	DRIFTD_BINARY=$(BIN_DIR)/driftd DRIFTD_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(BUILD_ARGS) --skip-build
+	DRIFTD_BINARY=$(BIN_DIR)/driftd scripts/check_units.sh
 	$(PYTHON) scripts/check_rules_schema.py
+
+## check-units: systemd-analyze verify and security on the units in systemd/.
+check-units:
+	scripts/check_units.sh
 
 ## fixtures: regenerate the reference values from numpy/scipy/scikit-learn (committed).
 fixtures: venv

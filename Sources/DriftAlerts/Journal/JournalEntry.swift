@@ -1,0 +1,64 @@
+public import DriftEngine
+
+/// The journald fields of one alert (CONTRACT.md §6), in the order they are sent.
+///
+/// Always: `MESSAGE`, `MESSAGE_ID` (per kind, see `Alert.Kind.journalMessageID`), `PRIORITY`
+/// (info 6, warning 4, critical 2), `SYSLOG_IDENTIFIER=driftd`, `DRIFTD_MONITOR`, `DRIFTD_KIND`,
+/// `DRIFTD_SEVERITY`, `DRIFTD_FINGERPRINT`. Where the alert has them: `DRIFTD_WINDOW`,
+/// `DRIFTD_FEATURE`, `DRIFTD_METHOD`, `DRIFTD_METRIC`, `DRIFTD_BOUND`, `DRIFTD_VALUE`,
+/// `DRIFTD_THRESHOLD`, `DRIFTD_DETECTOR`, `DRIFTD_DETECTOR_NAME`, `DRIFTD_RECORD`.
+///
+/// Numbers are written exactly: integers in decimal, doubles as Swift's `description` (the
+/// shortest decimal that reads back as the same double: `0.31`, `1e-05`, `nan`, `inf`).
+public struct JournalEntry: Sendable, Equatable {
+    /// One `NAME=value` pair. Names are journald field names (upper case, digits, underscores).
+    public struct Field: Sendable, Equatable {
+        public var name: String
+        public var value: String
+
+        /// A field `name=value`.
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// The value of `SYSLOG_IDENTIFIER`, which `journalctl -t driftd` selects.
+    public static let syslogIdentifier = "driftd"
+
+    /// The fields, in sending order.
+    public var fields: [Field]
+
+    /// The entry for `alert`.
+    public init(alert: Alert) {
+        var fields: [Field] = [
+            Field("MESSAGE", alert.message),
+            Field("MESSAGE_ID", alert.kind.journalMessageID),
+            Field("PRIORITY", String(alert.severity.syslogPriority)),
+            Field("SYSLOG_IDENTIFIER", Self.syslogIdentifier),
+            Field("DRIFTD_MONITOR", alert.monitor),
+            Field("DRIFTD_KIND", alert.kind.rawValue),
+            Field("DRIFTD_SEVERITY", alert.severity.rawValue),
+        ]
+        func add(_ name: String, _ value: String?) {
+            if let value { fields.append(Field(name, value)) }
+        }
+        add("DRIFTD_WINDOW", alert.window.map { String($0) })
+        add("DRIFTD_FEATURE", alert.feature)
+        add("DRIFTD_METHOD", alert.method)
+        add("DRIFTD_METRIC", alert.metric)
+        add("DRIFTD_BOUND", alert.bound)
+        add("DRIFTD_VALUE", alert.value.map { $0.description })
+        add("DRIFTD_THRESHOLD", alert.threshold.map { $0.description })
+        add("DRIFTD_DETECTOR", alert.detector)
+        add("DRIFTD_DETECTOR_NAME", alert.detectorName)
+        add("DRIFTD_RECORD", alert.record.map { String($0) })
+        fields.append(Field("DRIFTD_FINGERPRINT", AlertFingerprint.of(alert)))
+        self.fields = fields
+    }
+
+    /// The value of the first field called `name`, if any.
+    public subscript(name: String) -> String? {
+        fields.first { $0.name == name }?.value
+    }
+}
