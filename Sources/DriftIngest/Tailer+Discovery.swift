@@ -1,0 +1,166 @@
+import DriftEngine
+import Glibc
+
+extension Tailer {
+    /// Brings the known files up to date with the folder: new files, renames, deletions,
+    /// truncations. Runs at the start of every poll.
+    func refresh(now: Duration, deferredError: inout IngestError?) throws(IngestError) {
+        if let checkpoints = pendingCheckpoints {
+            try restore(checkpoints, now: now)
+            pendingCheckpoints = nil
+        }
+
+        // Which known files the pattern still matches (and under which name), which files are new.
+        var matched: [FileIdentity: String] = [:]
+        var newcomers: [(path: String, identity: FileIdentity)] = []
+        for path in StreamFiles.resolve(pattern) {
+            guard let info = Posix.status(path: path), Posix.isRegular(info) else { continue }
+            let identity = FileIdentity(info)
+            guard matched[identity] == nil else { continue }  // a second hard link
+            matched[identity] = path
+            if index(of: identity) == nil { newcomers.append((path, identity)) }
+        }
+        for file in files {
+            if let path = matched[file.identity] {
+                file.path = path
+                file.matchesPattern = true
+            } else if file.matchesPattern {
+                file.matchesPattern = false
+                if let path = newName(of: file) { file.path = path }
+            }
+        }
+        for newcomer in newcomers {
+            do {
+                guard let (descriptor, info) = try Posix.open(newcomer.path, expected: newcomer.identity) else { continue }
+                let file = TailedFile(identity: newcomer.identity, path: newcomer.path, descriptor: descriptor,
+                                      status: info, role: .undecided, now: now)
+                files.append(file)
+            } catch {
+                if deferredError == nil { deferredError = error }
+            }
+        }
+
+        // Sizes and links, from the open descriptors (a renamed or deleted file is still readable).
+        // A change of modification time counts too: a file truncated and written back to the same
+        // size between two polls has the same size.
+        var changed: Set<ObjectIdentifier> = []
+        for file in files {
+            let info = try Posix.status(descriptor: file.descriptor, path: file.path)
+            let size = Int64(info.st_size)
+            file.deleted = info.st_nlink == 0
+            if size != file.size || info.st_mtim.tv_sec != file.modified.tv_sec || info.st_mtim.tv_nsec != file.modified.tv_nsec {
+                changed.insert(ObjectIdentifier(file))
+                if size != file.size { file.lastChange = now }
+                file.size = size
+                file.modified = info.st_mtim
+            }
+        }
+
+        // New files first decide whether they are copies of a known file: a copy seen before its
+        // original's truncation must not be read from 0 (its lines are being read in the original).
+        for file in files where file.role == .undecided {
+            try classify(file)
+        }
+
+        for file in files where file.role == .reading {
+            if file.size < file.frontier {
+                try restartTruncated(file, before: file.checkpoint, kind: .truncated, now: now,
+                                     "the file is \(file.size) bytes, shorter than the \(file.frontier) bytes read: reading it again from 0")
+            } else if changed.contains(ObjectIdentifier(file)), try hasBeenRewritten(file) {
+                try restartTruncated(file, before: file.checkpoint, kind: .rewritten, now: now,
+                                     "the bytes before offset \(file.offset) changed (truncated and written again since the last poll): reading it again from 0")
+            } else if file.size > file.frontier {
+                file.exhausted = false
+            }
+        }
+    }
+
+    /// Decides what a new file is: a copy of a known file (its first bytes are that file's first
+    /// bytes as far as they have been read), still undecided (its bytes so far are a prefix of
+    /// some file's first bytes, or it is empty), or a new file to read from 0.
+    func classify(_ file: TailedFile) throws(IngestError) {
+        guard file.size > 0 else { return }
+        let head = try Posix.bytes(file.descriptor, at: 0, count: Int(min(file.size, Int64(configuration.fingerprintBytes))),
+                                   path: file.path)
+        var mayBeCopy = false
+        for other in files where other !== file && other.role == .reading && !other.head.isEmpty {
+            if head.count >= other.head.count {
+                if head.starts(with: other.head) {
+                    file.role = .following(other.identity)
+                    return
+                }
+            } else if other.head.starts(with: head) {
+                mayBeCopy = true
+            }
+        }
+        if !mayBeCopy { file.role = .reading }
+    }
+
+    /// True when the file grew but its first bytes or the bytes before the offset are no longer
+    /// those that were read: truncated, then written past the old offset between two polls.
+    func hasBeenRewritten(_ file: TailedFile) throws(IngestError) -> Bool {
+        if !file.head.isEmpty,
+           try Posix.bytes(file.descriptor, at: 0, count: file.head.count, path: file.path) != file.head {
+            return true
+        }
+        if !file.tail.isEmpty,
+           try Posix.bytes(file.descriptor, at: file.offset - Int64(file.tail.count), count: file.tail.count,
+                           path: file.path) != file.tail {
+            return true
+        }
+        return false
+    }
+
+    /// The name a file that left the pattern has now in its folder (rotated), if it has one there.
+    func newName(of file: TailedFile) -> String? {
+        let directory = StreamFiles.directory(of: file.path)
+        for entry in Posix.entries(of: directory) where entry.inode == file.identity.inode {
+            let path = Posix.join(directory, entry.name)
+            if let info = Posix.status(path: path), FileIdentity(info) == file.identity { return path }
+        }
+        return nil
+    }
+
+    /// After the reads of a poll: closes files that are done with (deleted or rotated away, and
+    /// read to their end) and notes which files are caught up.
+    func settle(now: Duration) {
+        if scratch.count > configuration.readSize {
+            scratch = [UInt8](repeating: 0, count: configuration.readSize)
+        }
+        var index = 0
+        while index < files.count {
+            let file = files[index]
+            if file.exhausted { file.caughtUpAt = now }
+            if isDone(file, now: now) {
+                files.remove(at: index)
+                release(file, now: now)
+            } else {
+                index += 1
+            }
+        }
+    }
+
+    private func isDone(_ file: TailedFile, now: Duration) -> Bool {
+        if file.matchesPattern && !file.deleted { return false }
+        let idle = now - file.lastChange >= configuration.rotateWait
+        switch file.role {
+        case .reading: return file.exhausted && (file.deleted || idle)
+        case .following, .undecided: return file.deleted || idle
+        }
+    }
+
+    /// Forgets a file (its descriptor closes with it). A copy waiting for it takes over its offset.
+    private func release(_ file: TailedFile, now: Duration) {
+        if file.role == .reading && file.frontier > file.offset {
+            notice(.droppedUnterminatedLine, file, offset: file.offset,
+                   "closed with \(file.frontier - file.offset) bytes of an unterminated last line (never handed out)")
+        }
+        let before = file.checkpoint
+        for copy in files where copy.role == .following(file.identity) {
+            copy.role = .undecided
+            if file.role == .reading, (try? takeOver(copy, from: before)) == true {
+                copy.role = .reading
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import DriftEngine
+
+extension Tailer {
+    /// Whether a file's content agrees with a checkpoint, and if so its first bytes and those
+    /// before the offset.
+    enum Verdict: Equatable {
+        case trusted
+        case beyondEnd
+        case fingerprintChanged
+        case contentChanged
+    }
+
+    /// Checks `file` against `checkpoint`: at least `offset` bytes long, the same first bytes and
+    /// the same bytes before the offset (by hash).
+    func verdict(_ file: TailedFile, against checkpoint: FileCheckpoint) throws(IngestError) -> Verdict {
+        guard file.size >= checkpoint.offset else { return .beyondEnd }
+        if checkpoint.fingerprintLength > 0 {
+            let head = try Posix.bytes(file.descriptor, at: 0, count: checkpoint.fingerprintLength, path: file.path)
+            guard head.count == checkpoint.fingerprintLength, ContentHash.fnv1a(head) == checkpoint.fingerprint else {
+                return .fingerprintChanged
+            }
+        }
+        if checkpoint.tailLength > 0 {
+            let start = checkpoint.offset - Int64(checkpoint.tailLength)
+            guard start >= 0 else { return .contentChanged }
+            let tail = try Posix.bytes(file.descriptor, at: start, count: checkpoint.tailLength, path: file.path)
+            guard tail.count == checkpoint.tailLength, ContentHash.fnv1a(tail) == checkpoint.tailHash else {
+                return .contentChanged
+            }
+        }
+        return .trusted
+    }
+
+    /// Continues `file` where `checkpoint` stood, if its content agrees; true when it does.
+    func takeOver(_ file: TailedFile, from checkpoint: FileCheckpoint) throws(IngestError) -> Bool {
+        guard try verdict(file, against: checkpoint) == .trusted else { return false }
+        try resume(file, offset: checkpoint.offset, lineNumber: checkpoint.lineNumber)
+        return true
+    }
+
+    /// Puts `file` at a verified offset, reading its first bytes and those before the offset.
+    func resume(_ file: TailedFile, offset: Int64, lineNumber: Int) throws(IngestError) {
+        let length = Int(min(offset, Int64(configuration.fingerprintBytes)))
+        let head = try Posix.bytes(file.descriptor, at: 0, count: length, path: file.path)
+        let tail = try Posix.bytes(file.descriptor, at: offset - Int64(length), count: length, path: file.path)
+        file.resume(offset: offset, lineNumber: lineNumber, head: head, tail: tail)
+    }
+
+    /// A file whose content is no longer what was read (`before`): it is read again from 0, as the
+    /// newest file; the lines it had not handed out are read from its copy when one is found.
+    func restartTruncated(_ file: TailedFile, before: FileCheckpoint, kind: TailNotice.Kind, now: Duration,
+                          _ message: String) throws(IngestError) {
+        notice(kind, file, offset: before.offset, message)
+        file.restartAtZero()
+        file.role = .reading
+        file.caughtUpAt = now
+        guard let position = files.firstIndex(where: { $0 === file }) else { return }
+        files.remove(at: position)
+        files.append(file)  // what it holds now was written after everything else it is known with
+        if before.offset > 0, let copy = try copy(of: before, excluding: file, now: now) {
+            if let current = files.firstIndex(where: { $0 === copy }) { files.remove(at: current) }
+            files.insert(copy, at: min(position, files.count - 1))
+            notice(.resumedFromCopy, copy, offset: before.offset,
+                   "copy of \(before.path): reading it from offset \(before.offset) (line \(before.lineNumber + 1))")
+        }
+        for other in files where other.role == .following(file.identity) {
+            other.role = .undecided
+        }
+    }
+
+    /// The copy of a truncated file (copytruncate) with the reader moved to where the original
+    /// was: a tracked file waiting as its copy, or else a file in the same folder whose name
+    /// starts with the original's name up to its first dot (`predictions.jsonl.1`,
+    /// `predictions.jsonl-20261122`, `predictions-20261122.jsonl`) and whose content matches.
+    func copy(of original: FileCheckpoint, excluding excluded: TailedFile, now: Duration) throws(IngestError) -> TailedFile? {
+        for candidate in files where candidate.role == .following(original.identity) {
+            if try takeOver(candidate, from: original) {
+                candidate.role = .reading
+                return candidate
+            }
+        }
+        let directory = StreamFiles.directory(of: original.path)
+        let name = original.path.split(separator: "/").last ?? ""
+        let stem = name.prefix { $0 != "." }
+        guard !stem.isEmpty else { return nil }
+        for entry in Posix.entries(of: directory) where entry.name.hasPrefix(stem) {
+            let path = Posix.join(directory, entry.name)
+            guard let info = Posix.status(path: path), Posix.isRegular(info), Int64(info.st_size) >= original.offset else { continue }
+            let identity = FileIdentity(info)
+            guard identity != original.identity, identity != excluded.identity, index(of: identity) == nil,
+                  let (descriptor, status) = try? Posix.open(path, expected: identity) else { continue }
+            let candidate = TailedFile(identity: identity, path: path, descriptor: descriptor, status: status,
+                                       role: .reading, now: now)
+            candidate.matchesPattern = false
+            if try takeOver(candidate, from: original) {
+                files.append(candidate)
+                return candidate
+            }
+        }
+        return nil
+    }
+}
