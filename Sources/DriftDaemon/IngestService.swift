@@ -47,6 +47,8 @@ public final class IngestService: Service, @unchecked Sendable {
         public var lastWindowEnd: Double?
         public var heldPredictions: Int
         public var files: [(stream: String, lag: [FileLag])]
+        /// Read offsets by stream and path.
+        public var offsets: [String: [String: Int64]]
     }
 
     let configuration: Configuration
@@ -54,6 +56,8 @@ public final class IngestService: Service, @unchecked Sendable {
     let logger: Logger
     /// Called after each committed round (metrics), on the loop's thread.
     let onRound: @Sendable (RoundReport) -> Void
+    /// Called after each reload attempt with its outcome and the monitors in force.
+    let onReload: @Sendable (_ succeeded: Bool, _ monitors: [String]) -> Void
     private var runners: [MonitorRunner]
     private var watcher: FileWatcher
     private let journal = JournalSink()
@@ -68,6 +72,7 @@ public final class IngestService: Service, @unchecked Sendable {
         public var predictions: Int
         public var labels: Int
         public var malformed: Int
+        public var malformedLabels: Int
         public var windows: [WindowResult]
         public var alerts: [Alert]
         public var evaluationSeconds: Double
@@ -76,10 +81,13 @@ public final class IngestService: Service, @unchecked Sendable {
 
     /// Loads the rules (every `*.json` directly in the rules folder) and the stored state.
     /// Throws the rule diagnostics, or the reason the state cannot be used.
-    public init(configuration: Configuration, logger: Logger, onRound: @escaping @Sendable (RoundReport) -> Void = { _ in }) throws(DaemonError) {
+    public init(configuration: Configuration, logger: Logger,
+                onRound: @escaping @Sendable (RoundReport) -> Void = { _ in },
+                onReload: @escaping @Sendable (_ succeeded: Bool, _ monitors: [String]) -> Void = { _, _ in }) throws(DaemonError) {
         self.configuration = configuration
         self.logger = logger
         self.onRound = onRound
+        self.onReload = onReload
         do {
             store = try StateStore(folder: configuration.stateFolder)
         } catch {
@@ -204,7 +212,7 @@ public final class IngestService: Service, @unchecked Sendable {
         deliverToJournal()
         for (runner, result, seconds) in results {
             onRound(RoundReport(monitor: runner.rule.monitor, predictions: result.linesRead.predictions, labels: result.linesRead.labels,
-                                malformed: result.malformed, windows: result.windows, alerts: result.alerts,
+                                malformed: result.malformed, malformedLabels: result.malformedLabels, windows: result.windows, alerts: result.alerts,
                                 evaluationSeconds: seconds, lag: runner.lag))
             for window in result.windows {
                 logger.debug("window evaluated", metadata: ["monitor": "\(runner.rule.monitor)", "window.index": "\(window.index)"])
@@ -244,10 +252,12 @@ public final class IngestService: Service, @unchecked Sendable {
             watcher.watch(patterns: runners.flatMap(\.patterns))
             state.withLock { $0.reloads += 1; $0.lastReloadError = nil }
             logger.info("rules reloaded", metadata: ["monitors": "\(runners.count)"])
+            onReload(true, runners.map(\.rule.monitor))
         } catch {
             state.withLock { $0.lastReloadError = error.description }
             logger.error("reload refused, the previous rules stay in force: \(error.description)")
             for line in error.diagnostics { logger.error("\(line)") }
+            onReload(false, runners.map(\.rule.monitor))
         }
         _ = notifier.ready(status: statusLine)
     }
@@ -262,7 +272,7 @@ public final class IngestService: Service, @unchecked Sendable {
         let monitors = runners.map { runner in
             MonitorSnapshot(name: runner.rule.monitor, counts: runner.engine.counts, windowsEvaluated: runner.windowsEvaluated,
                             lastWindowIndex: runner.lastWindow?.index, lastWindowEnd: runner.lastWindow?.endTime,
-                            heldPredictions: runner.heldCount, files: runner.lag)
+                            heldPredictions: runner.heldCount, files: runner.lag, offsets: runner.offsets)
         }
         state.withLock {
             $0.monitors = monitors

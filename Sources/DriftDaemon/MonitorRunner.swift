@@ -109,6 +109,7 @@ final class MonitorRunner {
         var alerts: [Alert] = []
         var linesRead = (predictions: 0, labels: 0)
         var malformed = 0
+        var malformedLabels = 0
     }
 
     /// Reads what the tailers have (at most `limit` lines each), releases held predictions and
@@ -133,6 +134,7 @@ final class MonitorRunner {
                 result.step.fed.append(input)
             }
             result.step.checkpoints[.labels] = try? JSONEncoder().encode(labels.checkpoints)
+            result.malformedLabels = engine.counts.malformedLines - malformedBefore
         }
         result.linesRead.predictions = try predictions.poll(limit: limit) { tailed in
             guard let input = line(tailed, .predictions) else { return }
@@ -203,6 +205,13 @@ final class MonitorRunner {
     /// Files being read, with lag, for /status and metrics.
     var lag: [(stream: String, lag: [FileLag])] {
         [("predictions", predictions.lag)] + (labels.map { [("labels", $0.lag)] } ?? [])
+    }
+
+    /// Offsets by path, per stream (for /status).
+    var offsets: [String: [String: Int64]] {
+        var result = ["predictions": Dictionary(predictions.checkpoints.map { ($0.path, $0.offset) }, uniquingKeysWith: max)]
+        if let labels { result["labels"] = Dictionary(labels.checkpoints.map { ($0.path, $0.offset) }, uniquingKeysWith: max) }
+        return result
     }
 
     /// A stable digest of a rule file's text: a changed rule restarts the monitor's state.

@@ -11,7 +11,7 @@ struct Run: AsyncParsableCommand {
         discussion: """
             Reads every *.json rule file directly in the rules folder. SIGHUP re-reads them (an invalid file refuses \
             the whole reload and the old rules stay); SIGTERM stops after committing state. State lives in one \
-            SQLite database in the state folder.
+            SQLite database in the state folder. See docs/daemon.md.
             """
     )
 
@@ -21,30 +21,57 @@ struct Run: AsyncParsableCommand {
     @Option(help: "The state folder (default: $STATE_DIRECTORY, or /var/lib/driftd).")
     var state: String?
 
-    @Option(help: "Where to serve /metrics, /healthz and /status (HOST:PORT, loopback unless --allow-non-loopback).")
+    @Option(help: "Where to serve /metrics, /healthz and /status (HOST:PORT; port 0 picks a free one).")
     var listen = "127.0.0.1:9464"
 
     @Flag(help: "Allow --listen on an address that is not loopback.")
     var allowNonLoopback = false
 
     func run() async throws {
+        // First: a SIGHUP during start-up (rules are being read right now) must not end the process.
+        signal(SIGHUP, SIG_IGN)
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        var logger = Logger(label: "driftd")
-        logger.logLevel = .info
+        let logger = Logger(label: "driftd")
         let stateFolder = state ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
             ?? "/var/lib/driftd"
+        let address: ListenAddress
+        do {
+            address = try ListenAddress(parsing: listen)
+            try address.validate(allowNonLoopback: allowNonLoopback)
+        } catch {
+            printError("driftd: error: --listen: \(error)")
+            throw ExitCode(1)
+        }
+        let startTime = Date()
+        let metrics = DaemonMetrics(version: Driftd.configuration.version, startTime: startTime)
         let ingest: IngestService
         do {
-            ingest = try IngestService(configuration: .init(rulesFolder: rules, stateFolder: stateFolder), logger: logger)
+            ingest = try IngestService(configuration: .init(rulesFolder: rules, stateFolder: stateFolder), logger: logger,
+                                       onRound: { metrics.record($0) },
+                                       onReload: { succeeded, monitors in
+                                           metrics.reload(succeeded: succeeded)
+                                           metrics.monitorsLoaded(monitors)
+                                       })
         } catch {
             printError("driftd: error: \(error.description)")
             throw ExitCode(1)
         }
-        signal(SIGHUP, SIG_IGN)
+        metrics.monitorsLoaded(ingest.monitorNames)
+        let http: HTTPService
+        do {
+            http = try HTTPService(configuration: .init(listen: address, allowNonLoopback: allowNonLoopback), metrics: metrics,
+                                   status: { ingest.status(version: Driftd.configuration.version, startTime: startTime) },
+                                   healthy: { ingest.isHealthy }, logger: logger,
+                                   onListening: { logger.info("serving /metrics, /healthz and /status", metadata: ["address": "\($0)"]) })
+        } catch {
+            printError("driftd: error: --listen: \(error)")
+            throw ExitCode(1)
+        }
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
         hangup.setEventHandler { ingest.requestReload() }
         hangup.resume()
-        let group = ServiceGroup(services: [ingest], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+        // Services stop in reverse order: the ingest loop commits and stops first, HTTP last.
+        let group = ServiceGroup(services: [http, ingest], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         try await group.run()
     }
 }
