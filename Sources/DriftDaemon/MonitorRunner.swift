@@ -41,6 +41,8 @@ final class MonitorRunner {
     /// `ingest_errors`: lines and malformed lines read in the current block.
     private var blockLines = 0
     private var blockMalformed = 0
+    /// The checkpoints last handed to the store, by stream: a round that did not move them stores none.
+    private var storedCheckpoints: [StateStore.Stream: [FileCheckpoint]] = [:]
 
     var heldCount: Int { held.count - heldStart }
     var patterns: [String] { [predictionsPattern] + (labelsPattern.map { [$0] } ?? []) }
@@ -66,26 +68,29 @@ final class MonitorRunner {
                 guard let data = checkpoints[stream] else { return [] }
                 return try JSONDecoder().decode([FileCheckpoint].self, from: data)
             }
-            predictions = Tailer(pattern: predictionsPattern, checkpoints: try decoded(.predictions))
-            labels = try labelsPattern.map { Tailer(pattern: $0, checkpoints: try decoded(.labels)) }
+            let (predictionCheckpoints, labelCheckpoints) = (try decoded(.predictions), try decoded(.labels))
+            storedCheckpoints = [.predictions: predictionCheckpoints, .labels: labelCheckpoints]
+            predictions = Tailer(pattern: predictionsPattern, checkpoints: predictionCheckpoints)
+            labels = labelsPattern.map { Tailer(pattern: $0, checkpoints: labelCheckpoints) }
         } catch let error as StartError {
             throw error
         } catch {
             throw StartError(monitor: monitor, message: "\(error)")
         }
-        heldIDs = held.map { line in line.bytes.withUnsafeBufferPointer { engine.predictionID($0) } }
+        heldIDs = held.map(predictionID)
     }
 
     /// A fresh engine fed every line the stored one was fed: the same state, deterministically.
-    static func rebuild(rule: MonitorRule, store: StateStore) throws -> MonitorEngine {
+    /// `windows` gets the windows as they come out again (the daemon has them stored already;
+    /// `driftd report` collects them).
+    static func rebuild(rule: MonitorRule, store: StateStore, windows: ([WindowResult]) -> Void = { _ in }) throws -> MonitorEngine {
         let engine = MonitorEngine(rule: rule)
         do {
             try Replay.loadReference(into: engine)
         } catch {
             throw StartError(monitor: rule.monitor, message: "reference: \(error.description)")
         }
-        // Windows come out again as the lines go in: they are stored already.
-        try store.forEachInput(monitor: rule.monitor) { line in _ = feed(line, to: engine) }
+        try store.forEachInput(monitor: rule.monitor) { windows(feed($0, to: engine)) }
         return engine
     }
 
@@ -100,6 +105,13 @@ final class MonitorRunner {
                 return engine.ingestPredictionLine(bytes, file: line.file, lineNumber: line.lineNumber)
             }
         }
+    }
+
+    /// The id a held prediction waits on; nil (released at once) for a malformed line, and for every
+    /// line of a monitor without labels, which never waits (no second parse on that path).
+    private func predictionID(_ line: StateStore.InputLine) -> String? {
+        guard rule.labels != nil else { return nil }
+        return line.bytes.withUnsafeBufferPointer { engine.predictionID($0) }
     }
 
     /// What one step found, beside what it stores.
@@ -133,16 +145,16 @@ final class MonitorRunner {
                 _ = Self.feed(input, to: engine)
                 result.step.fed.append(input)
             }
-            result.step.checkpoints[.labels] = try? JSONEncoder().encode(labels.checkpoints)
+            result.step.checkpoints[.labels] = changedCheckpoints(labels, .labels)
             result.malformedLabels = engine.counts.malformedLines - malformedBefore
         }
         result.linesRead.predictions = try predictions.poll(limit: limit) { tailed in
             guard let input = line(tailed, .predictions) else { return }
             held.append(input)
-            heldIDs.append(input.bytes.withUnsafeBufferPointer { engine.predictionID($0) })
+            heldIDs.append(predictionID(input))
             result.step.held.append(input)
         }
-        result.step.checkpoints[.predictions] = try? JSONEncoder().encode(predictions.checkpoints)
+        result.step.checkpoints[.predictions] = changedCheckpoints(predictions, .predictions)
         let maxDelay = rule.labels?.maxDelay ?? 0
         while heldStart < held.count {
             let waiting = rule.labels != nil && heldCount <= Self.heldLimit && now - held[heldStart].readAt < maxDelay
@@ -173,6 +185,14 @@ final class MonitorRunner {
         if let last = result.windows.last { lastWindow = last }
         lastLoopTime = now
         return result
+    }
+
+    /// The tailer's checkpoints, encoded, when they differ from the ones last stored; nil otherwise.
+    private func changedCheckpoints(_ tailer: Tailer, _ stream: StateStore.Stream) -> Data? {
+        let current = tailer.checkpoints
+        guard storedCheckpoints[stream] != current else { return nil }
+        storedCheckpoints[stream] = current
+        return try? JSONEncoder().encode(current)
     }
 
     /// `stream_stalled` once no prediction arrived for `alerts.stalled_after`; `ingest_errors` when a block

@@ -22,10 +22,8 @@ public enum StoredReport {
             case .failure(let list):
                 throw DaemonError(message: "the stored rule of \(monitor) is no longer valid", diagnostics: list.diagnostics.map(\.description))
             }
-            let engine = MonitorEngine(rule: rule)
-            try Replay.loadReference(into: engine)
             var windows: [WindowResult] = []
-            try store.forEachInput(monitor: monitor) { windows += MonitorRunner.feed($0, to: engine) }
+            let engine = try MonitorRunner.rebuild(rule: rule, store: store) { windows += $0 }
             return Report(rule: rule, referenceCount: engine.counts.referenceRecords, windows: windows,
                           detections: engine.detections, counts: engine.counts, malformed: engine.malformed)
         } catch let error as DaemonError {

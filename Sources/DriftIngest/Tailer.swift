@@ -101,9 +101,7 @@ public final class Tailer {
         return files.filter { $0.role == .reading }.map { file in
             let unread = max(file.size, file.frontier) - file.offset
             let waited = file.exhausted || unread == 0 ? .zero : now - file.caughtUpAt
-            let (seconds, attoseconds) = waited.components
-            return FileLag(path: file.path, unreadBytes: unread,
-                           seconds: Double(seconds) + Double(attoseconds) / 1e18)
+            return FileLag(path: file.path, unreadBytes: unread, seconds: waited.seconds)
         }
     }
 
@@ -122,4 +120,9 @@ public final class Tailer {
     func notice(_ kind: TailNotice.Kind, _ file: TailedFile, offset: Int64, _ message: String) {
         pendingNotices.append(TailNotice(kind: kind, path: file.path, offset: offset, message: message))
     }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -206,7 +206,7 @@ public final class StateStore: Sendable {
                     SELECT id, monitor, created_at, json, payload FROM alert
                     WHERE (?1 IS NULL OR monitor = ?1) AND created_at >= ?2 ORDER BY id
                     """, arguments: [monitor, since])
-                    .map { StoredAlert(id: $0["id"], monitor: $0["monitor"], createdAt: $0["created_at"], json: $0["json"], payload: $0["payload"]) }
+                    .map(Self.storedAlert)
             }
         }
     }
@@ -216,9 +216,13 @@ public final class StateStore: Sendable {
         try run {
             try pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT id, monitor, created_at, json, payload FROM alert WHERE journald_done = 0 ORDER BY id")
-                    .map { StoredAlert(id: $0["id"], monitor: $0["monitor"], createdAt: $0["created_at"], json: $0["json"], payload: $0["payload"]) }
+                    .map(Self.storedAlert)
             }
         }
+    }
+
+    private static func storedAlert(_ row: Row) -> StoredAlert {
+        StoredAlert(id: row["id"], monitor: row["monitor"], createdAt: row["created_at"], json: row["json"], payload: row["payload"])
     }
 
     /// Marks alerts as written to journald.

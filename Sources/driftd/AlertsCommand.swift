@@ -32,10 +32,9 @@ struct AlertsCommand: ParsableCommand {
             }
             from = Date().timeIntervalSince1970 - seconds
         }
-        let stateFolder = state ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"] ?? "/var/lib/driftd"
         let entries: [StoredAlerts.Entry]
         do {
-            entries = try StoredAlerts.list(stateFolder: stateFolder, monitor: monitor, since: from)
+            entries = try StoredAlerts.list(stateFolder: stateFolder(state), monitor: monitor, since: from)
         } catch {
             printError("driftd: error: \(error.description)")
             throw ExitCode(1)

@@ -44,16 +44,7 @@ struct Replay: ParsableCommand {
             throw ExitCode(1)
         }
         let text = result.json.serialized(pretty: true) + "\n"
-        if report == "-" {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        } else {
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
-            } catch {
-                printError("driftd: error: cannot write the report to \(report): \(error.localizedDescription)")
-                throw ExitCode(1)
-            }
-        }
+        try writeReport(text, to: report)
         if !quiet {
             let summary = ReplaySummary(report: result, reportPath: report).text
             if report == "-" { printError(summary) } else { print(summary) }

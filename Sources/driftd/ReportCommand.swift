@@ -20,24 +20,14 @@ struct ReportCommand: ParsableCommand {
     var json: String
 
     func run() throws {
-        let stateFolder = state ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"] ?? "/var/lib/driftd"
         let report: DriftEngine.Report
         do {
-            report = try StoredReport.make(monitor: monitor, stateFolder: stateFolder)
+            report = try StoredReport.make(monitor: monitor, stateFolder: stateFolder(state))
         } catch {
             printError("driftd: error: \(error.description)")
             throw ExitCode(1)
         }
         let text = report.json.serialized(pretty: true) + "\n"
-        if json == "-" {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        } else {
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: json), options: .atomic)
-            } catch {
-                printError("driftd: error: cannot write the report to \(json): \(error.localizedDescription)")
-                throw ExitCode(1)
-            }
-        }
+        try writeReport(text, to: json)
     }
 }

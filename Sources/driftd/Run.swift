@@ -32,8 +32,6 @@ struct Run: AsyncParsableCommand {
         signal(SIGHUP, SIG_IGN)
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "driftd")
-        let stateFolder = state ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
-            ?? "/var/lib/driftd"
         let address: ListenAddress
         do {
             address = try ListenAddress(parsing: listen)
@@ -46,7 +44,7 @@ struct Run: AsyncParsableCommand {
         let metrics = DaemonMetrics(version: Driftd.configuration.version, startTime: startTime)
         let ingest: IngestService
         do {
-            ingest = try IngestService(configuration: .init(rulesFolder: rules, stateFolder: stateFolder), logger: logger,
+            ingest = try IngestService(configuration: .init(rulesFolder: rules, stateFolder: stateFolder(state)), logger: logger,
                                        onRound: { metrics.record($0) },
                                        onReload: { succeeded, monitors in
                                            metrics.reload(succeeded: succeeded)

@@ -32,7 +32,7 @@ struct DescribedPrometheusFactory: MetricsFactory {
 
     func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
         guard aggregate else { return registry.makeGauge(descriptor: descriptor(label), labels: dimensions) }
-        let buckets = (definitions[label]?.buckets ?? []).map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+        let buckets = (definitions[label]?.buckets ?? []).map(\.seconds)
         return registry.makeValueHistogram(descriptor: descriptor(label), labels: dimensions, buckets: buckets)
     }
 
