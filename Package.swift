@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "DriftStats", swiftSettings: swiftSettings),
@@ -45,6 +46,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -62,13 +65,17 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "driftd",
             dependencies: [
-                "DriftEngine", "DriftRules", "DriftDaemon", "DriftStore",
+                "DriftEngine", "DriftRules", "DriftDaemon", "DriftStore", "DriftAlerts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -87,6 +94,7 @@ let package = Package(
         .testTarget(name: "DriftAlertsTests", dependencies: ["DriftAlerts"], swiftSettings: swiftSettings),
         .testTarget(name: "DriftStoreTests", dependencies: ["DriftStore"], swiftSettings: swiftSettings),
         .testTarget(name: "DriftDaemonTests", dependencies: ["DriftDaemon"], swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["DriftEngine", "DriftRules", "driftd"], swiftSettings: swiftSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["DriftEngine", "DriftRules", "driftd", .product(name: "Hummingbird", package: "hummingbird")],
+                    swiftSettings: swiftSettings),
     ]
 )

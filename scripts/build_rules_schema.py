@@ -301,6 +301,9 @@ def schema():
             "secret_file": non_empty_string("File holding the HMAC-SHA256 secret that signs each body (header X-Driftd-Signature); its trailing newline is not part of the secret."),
             "credential": non_empty_string("Name of a systemd credential holding the signing secret."),
             "timeout": duration("Timeout of one delivery attempt.", "10s"),
+            "retry_for": duration("How long a failing delivery is retried (exponential backoff) before it is dead-lettered with a journald error.", "24h"),
+            "send_resolved": {"description": "Post a resolved notification when a firing alert's condition clears in a later window (default: true for 'alertmanager', false otherwise).",
+                              "type": "boolean"},
         }, ["url"], description="A webhook receiver.",
             **{"if": {"required": ["url"], "properties": {"url": {"type": "string", "not": {"pattern": LOOPBACK_URL}}}},
                "then": {"anyOf": [{"required": ["secret_file"]}, {"required": ["credential"]}]}}),
@@ -369,7 +372,7 @@ def schema():
         "alerts": closed({
             "journald": {"description": "Send alerts to the systemd journal.", "type": "boolean", "default": True},
             "webhooks": {"description": "Webhook receivers.", "type": "array", "items": ref("webhook")},
-            "repeat_interval": duration("How often an alert that is still firing is sent again.", "4h"),
+            "repeat_interval": duration("An alert that is still firing (same fingerprint) is not posted to webhooks again before this long; journald gets every alert (no default: every alert is posted).", None),
             "stalled_after": duration("The daemon raises stream_stalled when no prediction arrived for this long (no default: off).", None),
             "max_malformed_rate": {"description": "The daemon raises ingest_errors when more than this share of a block of 1000 lines read is malformed.",
                                    "type": "number", "minimum": 0, "maximum": 1, "default": 0.05},

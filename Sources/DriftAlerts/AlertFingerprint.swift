@@ -29,7 +29,12 @@ public enum AlertFingerprint {
 
     /// The alert's fingerprint: 16 lowercase hex digits.
     public static func of(_ alert: Alert) -> String {
-        let digest = SHA256.hash(data: Array(input(of: alert).utf8))
+        hex16(of: input(of: alert))
+    }
+
+    /// The first 8 bytes of the SHA-256 of `text`'s UTF-8, as 16 lowercase hex digits.
+    static func hex16(of text: String) -> String {
+        let digest = SHA256.hash(data: Array(text.utf8))
         let hex: [Character] = Array("0123456789abcdef")
         var text = ""
         text.reserveCapacity(16)

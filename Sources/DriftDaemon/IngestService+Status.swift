@@ -20,7 +20,7 @@ extension IngestService {
                 malformedLines: monitor.counts.malformedLines, windowsEvaluated: monitor.windowsEvaluated,
                 lastWindowIndex: monitor.lastWindowIndex,
                 lastWindowTime: monitor.lastWindowEnd.map { Date(timeIntervalSince1970: $0) },
-                openAlerts: 0,
+                openAlerts: monitor.firingAlerts,
                 files: monitor.files.flatMap { stream in
                     stream.lag.map { DaemonStatus.TailedFile(stream: stream.stream, path: $0.path,
                                                              offset: Int(monitor.offsets[stream.stream]?[$0.path] ?? 0),

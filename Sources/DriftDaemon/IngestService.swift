@@ -2,7 +2,7 @@ import DriftAlerts
 public import DriftEngine
 public import DriftIngest
 import DriftRules
-import DriftStore
+public import DriftStore
 import Foundation
 public import Logging
 public import ServiceLifecycle
@@ -46,21 +46,28 @@ public final class IngestService: Service, @unchecked Sendable {
         public var lastWindowIndex: Int?
         public var lastWindowEnd: Double?
         public var heldPredictions: Int
+        /// Alert fingerprints firing and not yet resolved.
+        public var firingAlerts: Int
         public var files: [(stream: String, lag: [FileLag])]
         /// Read offsets by stream and path.
         public var offsets: [String: [String: Int64]]
     }
 
     let configuration: Configuration
-    let store: StateStore
+    /// The state database (shared with the webhook dispatcher).
+    public let store: StateStore
     let logger: Logger
     /// Called after each committed round (metrics), on the loop's thread.
     let onRound: @Sendable (RoundReport) -> Void
+    /// Called after a round that queued webhook deliveries was committed.
+    let onDeliveriesQueued: @Sendable () -> Void
     /// Called after each reload attempt with its outcome and the monitors in force.
     let onReload: @Sendable (_ succeeded: Bool, _ monitors: [String]) -> Void
     private var runners: [MonitorRunner]
     private var watcher: FileWatcher
     private let journal = JournalSink()
+    /// True from a refused journald write until journald takes alerts again (one warning, not one per round).
+    private var journalFailing = false
     private let notifier = SystemdNotifier()
     private let reloadRequested = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
@@ -83,10 +90,12 @@ public final class IngestService: Service, @unchecked Sendable {
     /// Throws the rule diagnostics, or the reason the state cannot be used.
     public init(configuration: Configuration, logger: Logger,
                 onRound: @escaping @Sendable (RoundReport) -> Void = { _ in },
+                onDeliveriesQueued: @escaping @Sendable () -> Void = {},
                 onReload: @escaping @Sendable (_ succeeded: Bool, _ monitors: [String]) -> Void = { _, _ in }) throws(DaemonError) {
         self.configuration = configuration
         self.logger = logger
         self.onRound = onRound
+        self.onDeliveriesQueued = onDeliveriesQueued
         self.onReload = onReload
         do {
             store = try StateStore(folder: configuration.stateFolder)
@@ -209,6 +218,7 @@ public final class IngestService: Service, @unchecked Sendable {
             }
         }
         try store.commit(results.map(\.1.step), now: now)
+        if results.contains(where: { !$0.1.step.deliveries.isEmpty }) { onDeliveriesQueued() }
         deliverToJournal()
         for (runner, result, seconds) in results {
             onRound(RoundReport(monitor: runner.rule.monitor, predictions: result.linesRead.predictions, labels: result.linesRead.labels,
@@ -223,12 +233,13 @@ public final class IngestService: Service, @unchecked Sendable {
     }
 
     /// Writes committed alerts that journald does not have yet (at least once: a crash between the
-    /// write and the mark writes an alert again).
+    /// write and the mark writes an alert again). Monitors with `alerts.journald` false are skipped.
     private func deliverToJournal() {
         guard let pending = try? store.alertsPendingJournal(), !pending.isEmpty else { return }
+        let silent = Set(runners.filter { !$0.rule.alerts.journald }.map(\.rule.monitor))
         var done: [Int64] = []
         for stored in pending {
-            guard let alert = try? JSONDecoder().decode(Alert.self, from: stored.payload) else {
+            guard !silent.contains(stored.monitor), let alert = try? JSONDecoder().decode(Alert.self, from: stored.payload) else {
                 done.append(stored.id)
                 continue
             }
@@ -237,9 +248,18 @@ public final class IngestService: Service, @unchecked Sendable {
                 done.append(stored.id)
             } catch {
                 // No journald (or it refused): the alert stays pending and is written on a later round.
-                logger.warning("journald did not take an alert", metadata: ["monitor": "\(stored.monitor)", "error": "\(error)"])
+                // Said once, not every round, until journald takes alerts again.
+                if !journalFailing {
+                    journalFailing = true
+                    logger.warning("journald did not take an alert; alerts are kept and written once it does",
+                                   metadata: ["monitor": "\(stored.monitor)", "error": "\(error)"])
+                }
                 break
             }
+        }
+        if journalFailing && done.count == pending.count {
+            journalFailing = false
+            logger.info("journald takes alerts again", metadata: ["alerts.written": "\(done.count)"])
         }
         do { try store.markJournalDone(done) } catch { logger.error("state database: \(error)") }
     }
@@ -272,7 +292,7 @@ public final class IngestService: Service, @unchecked Sendable {
         let monitors = runners.map { runner in
             MonitorSnapshot(name: runner.rule.monitor, counts: runner.engine.counts, windowsEvaluated: runner.windowsEvaluated,
                             lastWindowIndex: runner.lastWindow?.index, lastWindowEnd: runner.lastWindow?.endTime,
-                            heldPredictions: runner.heldCount, files: runner.lag, offsets: runner.offsets)
+                            heldPredictions: runner.heldCount, firingAlerts: runner.firingAlerts, files: runner.lag, offsets: runner.offsets)
         }
         state.withLock {
             $0.monitors = monitors

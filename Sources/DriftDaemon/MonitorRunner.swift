@@ -1,3 +1,4 @@
+import DriftAlerts
 import DriftEngine
 import DriftIngest
 import DriftRules
@@ -41,6 +42,8 @@ final class MonitorRunner {
     /// `ingest_errors`: lines and malformed lines read in the current block.
     private var blockLines = 0
     private var blockMalformed = 0
+    /// Firing alerts, repeats and resolutions: what the webhooks are told.
+    private var tracker: AlertTracker
     /// The checkpoints last handed to the store, by stream: a round that did not move them stores none.
     private var storedCheckpoints: [StateStore.Stream: [FileCheckpoint]] = [:]
 
@@ -70,6 +73,8 @@ final class MonitorRunner {
             }
             let (predictionCheckpoints, labelCheckpoints) = (try decoded(.predictions), try decoded(.labels))
             storedCheckpoints = [.predictions: predictionCheckpoints, .labels: labelCheckpoints]
+            tracker = AlertTracker(entries: try store.alertStates(monitor: monitor).compactMapValues { try? JSONDecoder().decode(AlertTracker.Entry.self, from: $0) },
+                                   repeatInterval: rule.alerts.repeatInterval)
             predictions = Tailer(pattern: predictionsPattern, checkpoints: predictionCheckpoints)
             labels = labelsPattern.map { Tailer(pattern: $0, checkpoints: labelCheckpoints) }
         } catch let error as StartError {
@@ -181,10 +186,37 @@ final class MonitorRunner {
         let encoder = JSONEncoder()
         // Daemon-only alerts (stalls, ingest errors) are stored and sent, but are not part of the report.
         result.step.alerts = result.alerts.map { (Report.json($0).serialized(pretty: false), (try? encoder.encode($0)) ?? Data()) }
+        track(&result, now: now)
         windowsEvaluated += result.windows.count
         if let last = result.windows.last { lastWindow = last }
         lastLoopTime = now
         return result
+    }
+
+    /// How many alert fingerprints are firing (not yet resolved).
+    var firingAlerts: Int { tracker.firingCount }
+
+    /// Runs the alert tracker over the step's alerts and queues the webhook deliveries it decides.
+    private func track(_ result: inout StepResult, now: Double) {
+        let outcome = tracker.observe(alerts: result.alerts, windows: result.windows.map(\.index), now: now)
+        let encoder = JSONEncoder()
+        for fingerprint in outcome.changed {
+            if let entry = tracker.entries[fingerprint], let data = try? encoder.encode(entry) { result.step.alertStates[fingerprint] = data }
+        }
+        for (notification, alertIndex) in zip(outcome.notifications, outcome.alertIndexes) {
+            for hook in rule.alerts.webhooks where notification.status == .firing || hook.postsResolved {
+                result.step.deliveries.append(StateStore.Delivery(
+                    monitor: rule.monitor, alertIndex: alertIndex, notificationID: notification.id, status: notification.status.rawValue,
+                    url: hook.url, format: hook.format.rawValue, secretFile: hook.secretFile.map(resolved), credential: hook.credential,
+                    timeout: hook.timeout, retryFor: hook.retryFor, body: Data(WebhookMessage.body(notification, format: hook.format)),
+                    createdAt: now))
+            }
+        }
+    }
+
+    /// A rule's relative path, against the rule file's folder.
+    private func resolved(_ path: String) -> String {
+        StreamFiles.absolute(path, relativeTo: StreamFiles.directory(of: rule.sourcePath))
     }
 
     /// The tailer's checkpoints, encoded, when they differ from the ones last stored; nil otherwise.

@@ -204,13 +204,21 @@ public struct MonitorRule: Sendable, Equatable {
         public var secretFile: String?
         public var credential: String?
         public var timeout: Double = 10
+        /// How long a failing delivery is retried before it is dead-lettered (seconds).
+        public var retryFor: Double = 24 * 3600
+        /// Whether a cleared condition is posted as a resolved notification; nil: only for `alertmanager`.
+        public var sendResolved: Bool?
+
+        /// Whether resolved notifications go to this receiver.
+        public var postsResolved: Bool { sendResolved ?? (format == .alertmanager) }
     }
 
     /// Where alerts go.
     public struct Alerts: Sendable, Equatable {
         public var journald = true
         public var webhooks: [Webhook] = []
-        public var repeatInterval: Double = 4 * 3600
+        /// An alert that is still firing is not posted to webhooks again before this long (seconds; nil: every alert is posted).
+        public var repeatInterval: Double?
         /// The daemon raises `stream_stalled` when no prediction line arrived for this long (seconds; nil: never).
         public var stalledAfter: Double?
         /// The daemon raises `ingest_errors` when a block of `ingestBlock` lines read has a larger share of malformed lines.

@@ -131,7 +131,7 @@ extension RuleValidator {
         guard let hooksNode = map["webhooks"], let elements = array(hooksNode, "webhooks") else { return alerts }
         for element in elements {
             let context = "webhook"
-            guard let hook = members(of: element, context, allowed: ["url", "format", "secret_file", "credential", "timeout"]),
+            guard let hook = members(of: element, context, allowed: ["url", "format", "secret_file", "credential", "timeout", "retry_for", "send_resolved"]),
                   let urlNode = required("url", in: hook, of: element, context),
                   let url = string(urlNode, "url") else { continue }
             guard let host = Self.host(ofHTTPURL: url) else {
@@ -145,6 +145,8 @@ extension RuleValidator {
             webhook.secretFile = hook["secret_file"].flatMap { string($0, "secret_file") }
             webhook.credential = hook["credential"].flatMap { string($0, "credential") }
             if let n = hook["timeout"], let v = duration(n, "timeout") { webhook.timeout = v }
+            if let n = hook["retry_for"], let v = duration(n, "retry_for") { webhook.retryFor = v }
+            if let n = hook["send_resolved"], let v = bool(n, "send_resolved") { webhook.sendResolved = v }
             if webhook.secretFile != nil && webhook.credential != nil, let n = hook["credential"] {
                 report(n.location, "give either 'secret_file' or 'credential', not both")
             }

@@ -19,6 +19,19 @@ extension StateStore {
                 CREATE INDEX alert_by_monitor ON alert (monitor, created_at);
                 """)
         }
+        migrator.registerMigration("v2-webhook-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, monitor TEXT NOT NULL, alert_id INTEGER,
+                                     notification_id TEXT NOT NULL, status TEXT NOT NULL, url TEXT NOT NULL, format TEXT NOT NULL,
+                                     secret_file TEXT, credential TEXT, timeout REAL NOT NULL, retry_for REAL NOT NULL,
+                                     body BLOB NOT NULL, created_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                                     next_attempt_at REAL NOT NULL, state TEXT NOT NULL DEFAULT 'pending', last_error TEXT, done_at REAL);
+                CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+                CREATE INDEX outbox_by_alert ON outbox (alert_id);
+                CREATE TABLE alert_state (monitor TEXT NOT NULL, fingerprint TEXT NOT NULL, data BLOB NOT NULL,
+                                          PRIMARY KEY (monitor, fingerprint));
+                """)
+        }
         return migrator
     }
 }

@@ -65,11 +65,16 @@ public final class StateStore: Sendable {
         public var windows: [(index: Int, json: String)] = []
         /// Alerts raised in this step: the report's JSON object and the encoded alert.
         public var alerts: [(json: String, payload: Data)] = []
+        /// Webhook deliveries to queue in the outbox.
+        public var deliveries: [Delivery] = []
+        /// Alert-tracker entries that changed, encoded, by fingerprint.
+        public var alertStates: [String: Data] = [:]
         public init(monitor: String) { self.monitor = monitor }
 
         /// True when the step changes nothing.
         public var isEmpty: Bool {
             fed.isEmpty && held.isEmpty && releasedHeld == 0 && windows.isEmpty && alerts.isEmpty && checkpoints.isEmpty
+                && deliveries.isEmpty && alertStates.isEmpty
         }
     }
 
@@ -106,7 +111,7 @@ public final class StateStore: Sendable {
         }
     }
 
-    private func run<T>(_ body: () throws -> T) throws(StoreError) -> T {
+    func run<T>(_ body: () throws -> T) throws(StoreError) -> T {
         do { return try body() } catch { throw StoreError(path: path, message: "\(error)") }
     }
 
@@ -122,7 +127,7 @@ public final class StateStore: Sendable {
     public func resetMonitor(_ monitor: String, ruleDigest: String, rulePath: String, ruleText: String) throws(StoreError) {
         try run {
             try pool.write { db in
-                for table in ["engine_input", "held", "checkpoint", "window_result", "alert"] {
+                for table in ["engine_input", "held", "checkpoint", "window_result", "alert", "alert_state"] {
                     try db.execute(sql: "DELETE FROM \(table) WHERE monitor = ?", arguments: [monitor])
                 }
                 try db.execute(sql: "INSERT OR REPLACE INTO monitor (name, rule_digest, rule_path, rule_text) VALUES (?, ?, ?, ?)",
@@ -275,9 +280,18 @@ public final class StateStore: Sendable {
             try db.execute(sql: "INSERT OR REPLACE INTO window_result (monitor, window_index, json, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [monitor, window.index, window.json, now])
         }
+        var alertIDs: [Int64] = []
         for alert in step.alerts {
             try db.execute(sql: "INSERT INTO alert (monitor, created_at, json, payload, journald_done) VALUES (?, ?, ?, ?, 0)",
                            arguments: [monitor, now, alert.json, alert.payload])
+            alertIDs.append(db.lastInsertedRowID)
+        }
+        for delivery in step.deliveries {
+            try insert(delivery, alertID: delivery.alertIndex.flatMap { alertIDs.indices.contains($0) ? alertIDs[$0] : nil }, db: db)
+        }
+        for (fingerprint, data) in step.alertStates {
+            try db.execute(sql: "INSERT OR REPLACE INTO alert_state (monitor, fingerprint, data) VALUES (?, ?, ?)",
+                           arguments: [monitor, fingerprint, data])
         }
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 struct AlertsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts",
-        abstract: "List the alerts the daemon raised, oldest first."
+        abstract: "List the alerts the daemon raised, oldest first, with their webhook deliveries."
     )
 
     @Option(help: "Only this monitor's alerts.")
@@ -20,7 +20,7 @@ struct AlertsCommand: ParsableCommand {
     @Option(help: "The state folder (default: $STATE_DIRECTORY, or /var/lib/driftd).")
     var state: String?
 
-    @Flag(help: "One JSON object per line (the report's alert objects, with \"raised_at\").")
+    @Flag(help: "One JSON object per line (the report's alert objects, with \"raised_at\" and \"deliveries\").")
     var json = false
 
     func run() throws {
@@ -42,9 +42,14 @@ struct AlertsCommand: ParsableCommand {
         for entry in entries {
             let time = Timestamp.format(entry.raisedAt)
             if json {
-                print("{\"raised_at\":\"\(time)\"," + entry.json.dropFirst())
+                let deliveries = JSONOutput.array(entry.deliveries.map { delivery in
+                    .object([("receiver", .string(delivery.receiver)), ("format", .string(delivery.format)), ("state", .string(delivery.state)),
+                             ("attempts", .int(delivery.attempts)), ("last_error", delivery.lastError.map(JSONOutput.string) ?? .null)])
+                })
+                print("{\"raised_at\":\"\(time)\",\"deliveries\":\(deliveries.serialized())," + entry.json.dropFirst())
             } else {
                 print("\(time)  \(entry.alert.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(entry.alert.kind.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0))  \(entry.alert.message)")
+                for delivery in entry.deliveries { print("    -> " + delivery.summary) }
             }
         }
     }

@@ -4,10 +4,13 @@ import DriftRules
 import Foundation
 
 /// `driftd replay RULES --report OUT.json`: runs the engine over whole files.
-struct Replay: ParsableCommand {
+struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a rule file over whole JSONL files and write the report.",
-        discussion: "Exits 0 whether or not drift was found, 1 for invalid rules or unreadable input."
+        discussion: """
+            Exits 0 whether or not drift was found (3 with --fail-on-drift when a data, prediction or concept drift \
+            alert fired), 1 for invalid rules, unreadable input, or alerts that journald or a webhook did not take.
+            """
     )
 
     @Argument(help: "The rule file.")
@@ -28,7 +31,33 @@ struct Replay: ParsableCommand {
     @Flag(help: "Print no summary.")
     var quiet = false
 
-    func run() throws {
+    @Flag(help: "Exit 3 when a data_drift, prediction_drift or concept_drift alert fired (a CI gate).")
+    var failOnDrift = false
+
+    @Flag(help: "Write every alert to journald, as the daemon does.")
+    var alertsToJournald = false
+
+    @Option(help: "Post every alert to this URL (repeatable); see --webhook-format.")
+    var webhook: [String] = []
+
+    @Option(help: "Body format of --webhook: generic, alertmanager or slack.")
+    var webhookFormat: String = "generic"
+
+    @Option(help: "File holding the secret that signs --webhook bodies (X-Driftd-Signature).")
+    var webhookSecretFile: String?
+
+    @Option(help: "Timeout of one --webhook request (e.g. 10s).")
+    var webhookTimeout: String = "10s"
+
+    func run() async throws {
+        guard let format = MonitorRule.Webhook.Format(rawValue: webhookFormat) else {
+            printError("driftd: error: --webhook-format: expected generic, alertmanager or slack, got \(webhookFormat)")
+            throw ExitCode(1)
+        }
+        guard let timeout = DurationParser.seconds(webhookTimeout) else {
+            printError("driftd: error: --webhook-timeout: not a duration: \(webhookTimeout) (e.g. 10s)")
+            throw ExitCode(1)
+        }
         let rule: MonitorRule
         switch RuleLoader.load(path: rules) {
         case .success(let loaded): rule = loaded
@@ -48,6 +77,13 @@ struct Replay: ParsableCommand {
         if !quiet {
             let summary = ReplaySummary(report: result, reportPath: report).text
             if report == "-" { printError(summary) } else { print(summary) }
+        }
+        let sinks = ReplayAlerts(toJournald: alertsToJournald, webhooks: webhook, format: format, secretFile: webhookSecretFile, timeout: timeout)
+        let problems = await sinks.send(result)
+        for problem in problems { printError("driftd: error: \(problem)") }
+        guard problems.isEmpty else { throw ExitCode(1) }
+        if failOnDrift, result.alerts.contains(where: { ReplayAlerts.driftKinds.contains($0.kind) }) {
+            throw ExitCode(3)
         }
     }
 }

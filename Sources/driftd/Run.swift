@@ -3,6 +3,7 @@ import DriftDaemon
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// `driftd run`: the daemon (CONTRACT.md §3).
 struct Run: AsyncParsableCommand {
@@ -43,9 +44,11 @@ struct Run: AsyncParsableCommand {
         let startTime = Date()
         let metrics = DaemonMetrics(version: Driftd.configuration.version, startTime: startTime)
         let ingest: IngestService
+        let dispatcher = Mutex<WebhookDispatcher?>(nil)
         do {
             ingest = try IngestService(configuration: .init(rulesFolder: rules, stateFolder: stateFolder(state)), logger: logger,
                                        onRound: { metrics.record($0) },
+                                       onDeliveriesQueued: { dispatcher.withLock { $0?.wake() } },
                                        onReload: { succeeded, monitors in
                                            metrics.reload(succeeded: succeeded)
                                            metrics.monitorsLoaded(monitors)
@@ -55,6 +58,8 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(1)
         }
         metrics.monitorsLoaded(ingest.monitorNames)
+        let webhooks = WebhookDispatcher(store: ingest.store, logger: logger, onAttempt: { metrics.webhookAttempted($0) })
+        dispatcher.withLock { $0 = webhooks }
         let http: HTTPService
         do {
             http = try HTTPService(configuration: .init(listen: address, allowNonLoopback: allowNonLoopback), metrics: metrics,
@@ -68,8 +73,8 @@ struct Run: AsyncParsableCommand {
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
         hangup.setEventHandler { ingest.requestReload() }
         hangup.resume()
-        // Services stop in reverse order: the ingest loop commits and stops first, HTTP last.
-        let group = ServiceGroup(services: [http, ingest], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+        // Services stop in reverse order: the ingest loop commits and stops first, then webhook delivery, HTTP last.
+        let group = ServiceGroup(services: [http, webhooks, ingest], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         try await group.run()
     }
 }

@@ -57,6 +57,25 @@ public struct JournalEntry: Sendable, Equatable {
         self.fields = fields
     }
 
+    /// `MESSAGE_ID` of a webhook delivery given up (dead-lettered); in `systemd/driftd.catalog`.
+    public static let deliveryDeadLetteredMessageID = "173aeb1480f3448d8e74d4191053bfb5"
+
+    /// The entry for a webhook delivery that was given up: priority err (3), the monitor, the
+    /// receiver (its origin only: a URL's path may hold a token), the notification id and the reason.
+    public init(deadLettered monitor: String, receiver: String, notificationID: String, attempts: Int, reason: String) {
+        fields = [
+            Field("MESSAGE", "\(monitor): webhook delivery \(notificationID) to \(receiver) given up after \(attempts) attempts: \(reason)"),
+            Field("MESSAGE_ID", Self.deliveryDeadLetteredMessageID),
+            Field("PRIORITY", "3"),
+            Field("SYSLOG_IDENTIFIER", Self.syslogIdentifier),
+            Field("DRIFTD_MONITOR", monitor),
+            Field("DRIFTD_WEBHOOK", receiver),
+            Field("DRIFTD_NOTIFICATION_ID", notificationID),
+            Field("DRIFTD_ATTEMPTS", String(attempts)),
+            Field("DRIFTD_ERROR", reason),
+        ]
+    }
+
     /// The value of the first field called `name`, if any.
     public subscript(name: String) -> String? {
         fields.first { $0.name == name }?.value

@@ -35,6 +35,12 @@ public struct JournalSink: Sendable {
         counts.sent.add(1, ordering: .relaxed)
     }
 
+    /// Writes an entry that is not an alert (a dead-lettered delivery); false when journald refused it.
+    @discardableResult
+    public func send(_ entry: JournalEntry) -> Bool {
+        Self.send(entry) >= 0
+    }
+
     /// Sends the entry's fields as one journal entry; returns `sd_journal_sendv`'s result
     /// (0, or a negative errno).
     static func send(_ entry: JournalEntry) -> Int32 {

@@ -115,6 +115,15 @@ public final class DaemonMetrics: Sendable {
         counter(.alerts, [alert.monitor, alert.kind.rawValue, alert.severity.rawValue]).increment()
     }
 
+    /// Counts a webhook delivery attempt; times a delivered one from its alert's commit.
+    public func webhookAttempted(_ attempt: WebhookDispatcher.Attempt) {
+        noteMonitor(attempt.monitor)
+        counter(.webhookDeliveries, [attempt.monitor, attempt.format, attempt.result]).increment()
+        if attempt.result == "delivered" {
+            timer(.webhookDeliverySeconds, [attempt.monitor]).recordSeconds(attempt.secondsSinceCreated)
+        }
+    }
+
     /// Counts a rule reload (SIGHUP) by result.
     public func reload(succeeded: Bool) {
         counter(.ruleReloads, [succeeded ? "success" : "failure"]).increment()

@@ -76,6 +76,14 @@ extension MetricDefinition {
     static let alerts = MetricDefinition(
         "driftd_alerts_total", .counter, labels: ["monitor", "kind", "severity"],
         help: "Alerts raised, by monitor, kind and severity.")
+    static let webhookDeliveries = MetricDefinition(
+        "driftd_webhook_deliveries_total", .counter, labels: ["monitor", "format", "result"],
+        help: "Webhook delivery attempts, by result: delivered, retry (failed, tried again later) or dead (given up).")
+    static let webhookDeliverySeconds = MetricDefinition(
+        "driftd_webhook_delivery_seconds", .histogram, labels: ["monitor"],
+        help: "From an alert being committed to its webhook delivery, in seconds (delivered attempts only).",
+        buckets: [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+                  .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300), .seconds(1800), .seconds(3600)])
     static let ruleReloads = MetricDefinition(
         "driftd_rule_reloads_total", .counter, labels: ["result"],
         help: "Rule reloads (SIGHUP), by result: success or failure.")
@@ -96,6 +104,6 @@ extension MetricDefinition {
     public static let all: [MetricDefinition] = [
         records, malformedLines, ingestLagBytes, ingestLagSeconds, windows, windowEvaluationSeconds, lastWindowIndex,
         driftValue, driftPValue, driftDetected, missingValues, datasetDriftShare, performance, labeledRecords,
-        alerts, ruleReloads, monitors, buildInfo, startTime, lastIngestLoop,
+        alerts, webhookDeliveries, webhookDeliverySeconds, ruleReloads, monitors, buildInfo, startTime, lastIngestLoop,
     ]
 }
