@@ -9,6 +9,7 @@
 # is in shared/SYSTEMD-NOTES.md). Environment:
 #   DRIFTD_BINARY   the driftd to test (default: the release build, built if missing)
 #   SWIFT           swift command for that build (default: swift)
+#   SWIFT_BUILD_ARGS  its arguments (default: -c release; make test-systemd passes the Makefile's)
 #   KEEP=1          keep the work folder (console log, journal) for a look afterwards
 #   WATCHDOG=0      skip the watchdog check
 set -euo pipefail
@@ -32,13 +33,14 @@ fi
 
 # 1. The binary and systemd-nspawn.
 swift=${SWIFT:-swift}
+read -r -a build_args <<<"${SWIFT_BUILD_ARGS:--c release}"
 binary=${DRIFTD_BINARY:-}
 if [ -z "$binary" ]; then
-    bin_dir=$("$swift" build -c release --show-bin-path)
+    bin_dir=$("$swift" build "${build_args[@]}" --show-bin-path)
     binary=$bin_dir/driftd
     if [ ! -x "$binary" ]; then
-        say "building $binary (swift build -c release --product driftd)"
-        "$swift" build -c release --product driftd
+        say "building $binary (swift build ${build_args[*]} --product driftd)"
+        "$swift" build "${build_args[@]}" --product driftd
     fi
 fi
 [ -x "$binary" ] || fail "no driftd binary at $binary"
