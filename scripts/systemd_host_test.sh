@@ -54,6 +54,19 @@ for tool in systemd-nspawn unshare nsenter journalctl; do
     command -v "$tool" >/dev/null || fail "$tool not found"
 done
 
+# The Swift runtime the binary links (a toolchain outside /usr, such as /opt/swift) is bound into
+# the container at the same path; a statically linked driftd needs none.
+swift_runtime=$(ldd "$binary" | sed -n 's|^[[:space:]]*libswiftCore\.so => \(/[^ ]*\)/usr/lib/swift/linux/libswiftCore\.so .*|\1|p')
+runtime_binds=()
+if [ -n "$swift_runtime" ]; then
+    runtime_binds=(--bind-ro="$swift_runtime")
+elif ldd "$binary" | grep -q 'libswiftCore\.so => /'; then
+    case "$(ldd "$binary" | sed -n 's|^[[:space:]]*libswiftCore\.so => \(/[^ ]*\) .*|\1|p')" in
+        /usr/*) ;;
+        *) fail "cannot tell which folder holds $binary's Swift runtime (ldd)" ;;
+    esac
+fi
+
 # 2. What the container gets: units, sysusers, rules, a stream, a journal folder.
 work=$(mktemp -d /tmp/driftd-systemd-test.XXXXXX)
 chmod 0755 "$work"
@@ -182,7 +195,7 @@ boot_started=$(date +%s.%N)
         mount -t tmpfs tmpfs /run/systemd/nspawn && exec "$@"' sh \
         systemd-nspawn -D / --volatile=yes --register=no --keep-unit --console=pipe \
         --machine="driftd-test-$$" --private-network \
-        --bind-ro=/opt/swift \
+        "${runtime_binds[@]}" \
         --bind-ro="$bin_dir":/opt/driftd/bin \
         --bind-ro="$work/units":/etc/systemd/system \
         --bind-ro="$work/sysusers.d":/etc/sysusers.d \
