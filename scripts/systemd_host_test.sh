@@ -46,11 +46,14 @@ fi
 [ -x "$binary" ] || fail "no driftd binary at $binary"
 binary=$(readlink -f "$binary")
 bin_dir=$(dirname "$binary")
-if ! command -v systemd-nspawn >/dev/null; then
-    say "installing systemd-container (systemd-nspawn)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd-container >/dev/null
+missing=()
+command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
+command -v jq >/dev/null || missing+=(jq)
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]} (apt-get)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-for tool in systemd-nspawn unshare nsenter journalctl; do
+for tool in systemd-nspawn unshare nsenter journalctl jq; do
     command -v "$tool" >/dev/null || fail "$tool not found"
 done
 
@@ -380,6 +383,18 @@ grep -q "driftd.service: Main process exited, code=exited, status=0/SUCCESS" <<<
 grep -E "SIGKILL|timed out\. Killing|State 'stop-sigterm' timed out" <<<"$stop_log" >/dev/null && stop_failure "systemd had to SIGKILL driftd on stop"
 grep -q "driftd stopping: state committed" <<<"$stop_log" || stop_failure "no 'driftd stopping: state committed' from the daemon"
 say "ok   systemctl stop driftd: SIGTERM, exit 0, result success, no SIGKILL, in ${stop_seconds} s"
+
+# The daemon's stored results for the first monitor equal `driftd replay` of the same rule on the
+# same lines (run on the host; only the malformed lines' file names differ).
+inside /opt/driftd/bin/driftd report --monitor taxi --state /var/lib/driftd --json - >"$work/stored.json" ||
+    fail "driftd report --monitor taxi in the container failed"
+sed 's|/srv/driftd/streams/|'"$work"'/streams/|' "$work/rules/taxi.json" >"$work/taxi-host.json"
+"$binary" replay "$work/taxi-host.json" --report "$work/replayed.json" --quiet || fail "driftd replay on the host failed"
+if ! cmp -s <(jq -S 'del(.malformed)' "$work/stored.json") <(jq -S 'del(.malformed)' "$work/replayed.json"); then
+    diff <(jq -S 'del(.malformed)' "$work/stored.json") <(jq -S 'del(.malformed)' "$work/replayed.json") | head -20 >&2
+    fail "the daemon's stored report for taxi differs from driftd replay's"
+fi
+say "ok   stored report equals driftd replay's: $(jq -r '"\(.counts.records) records, \(.windows | length) windows, \(.alerts | length) alerts"' "$work/stored.json")"
 
 # 9. Power off; the alert is in the journal files the container left behind.
 inside systemctl poweroff --no-block >/dev/null 2>&1 || true
