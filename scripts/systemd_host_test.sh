@@ -139,6 +139,7 @@ fi
 nspawn_pid=
 init_pid=
 created_nspawn_run=no
+created_nspawn_root=no
 created_cgroup_parents=()
 cleanup() {
     local status=$? dir pids pid
@@ -171,6 +172,7 @@ cleanup() {
     # The mounts (tmpfs on /run/systemd/nspawn, the container's) lived in the private mount
     # namespace of unshare, which is gone with its processes.
     [ $created_nspawn_run = yes ] && rmdir /run/systemd/nspawn 2>/dev/null || true
+    [ $created_nspawn_root = yes ] && rmdir /run/systemd/nspawn-root 2>/dev/null || true
     if [ "${KEEP:-0}" = 1 ]; then
         say "kept $work (console.log, journal/)"
     else
@@ -179,7 +181,7 @@ cleanup() {
     exit $status
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'say "interrupted: cleaning up"; exit 130' INT TERM
 
 created_cgroup_parents=()
 for dir in "${cgroup_dirs[@]}"; do
@@ -187,6 +189,8 @@ for dir in "${cgroup_dirs[@]}"; do
     mkdir -p "$dir"
 done
 [ -d /run/systemd/nspawn ] || { mkdir -p /run/systemd/nspawn; created_nspawn_run=yes; }
+# systemd-nspawn -D / makes /run/systemd/nspawn-root (a mount point, left empty) on the host.
+[ -d /run/systemd/nspawn-root ] || created_nspawn_root=yes
 
 # 3. Boot. The subshell moves itself into the cgroup, then a private mount namespace gets a tmpfs
 # on /run/systemd/nspawn (here /run is not a tmpfs) and execs systemd-nspawn.
