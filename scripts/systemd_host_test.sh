@@ -70,13 +70,16 @@ elif ldd "$binary" | grep -q 'libswiftCore\.so => /'; then
     esac
 fi
 
-# 2. What the container gets: units, sysusers, rules, a stream, a journal folder.
+# 2. What the container gets: units, sysusers, /etc/driftd (rules.d/ for driftd.service, taxi.d/
+# and taxi.env for the instance driftd@taxi), a stream, a journal folder.
 work=$(mktemp -d /tmp/driftd-systemd-test.XXXXXX)
 chmod 0755 "$work"
-mkdir -p "$work/units/driftd.service.d" "$work/sysusers.d" "$work/rules" "$work/streams" "$work/journal"
-chmod 0755 "$work"/*
+rules=$work/etc-driftd/rules.d
+mkdir -p "$work/units/driftd.service.d" "$work/units/driftd@.service.d" "$work/sysusers.d" "$rules" \
+    "$work/etc-driftd/taxi.d" "$work/streams" "$work/journal"
+chmod 0755 "$work"/* "$work"/etc-driftd/*
 
-cp systemd/driftd.service "$work/units/driftd.service"
+cp systemd/driftd.service systemd/driftd@.service "$work/units/"
 # A masked systemd-firstboot: with an empty /etc it would ask questions and leave the system degraded.
 ln -s /dev/null "$work/units/systemd-firstboot.service"
 # The drop-in: the binary's path (ExecStart as the unit has it, but /opt/driftd/bin/driftd) and a
@@ -92,11 +95,20 @@ exec_start=$(sed -n 's|^ExecStart=/usr/bin/driftd |ExecStart=/opt/driftd/bin/dri
     echo "TimeoutAbortSec=15s"
     grep -q '^Environment=SWIFT_BACKTRACE=enable=no' systemd/driftd.service || echo "Environment=SWIFT_BACKTRACE=enable=no"
 } >"$work/units/driftd.service.d/test.conf"
+template_exec_start=$(sed -n 's|^ExecStart=/usr/bin/driftd |ExecStart=/opt/driftd/bin/driftd |p' systemd/driftd@.service)
+[ -n "$template_exec_start" ] || fail "systemd/driftd@.service has no ExecStart=/usr/bin/driftd ... line"
+{
+    echo "# Test only (scripts/systemd_host_test.sh): the binary under /opt."
+    echo "[Service]"
+    echo "ExecStart="
+    echo "$template_exec_start"
+    grep -q '^Environment=SWIFT_BACKTRACE=enable=no' systemd/driftd@.service || echo "Environment=SWIFT_BACKTRACE=enable=no"
+} >"$work/units/driftd@.service.d/test.conf"
 cp systemd/sysusers.d/driftd.conf "$work/sysusers.d/driftd.conf"
 
 # The taxi sample stream drifts from record 7000 on: data_drift alerts in windows 3 and later.
 cp sample-streams/taxi/predictions.jsonl "$work/streams/predictions.jsonl"
-cat >"$work/rules/taxi.json" <<'EOF'
+cat >"$rules/taxi.json" <<'EOF'
 {
   "monitor": "taxi",
   "task": "regression",
@@ -120,8 +132,11 @@ cat >"$work/second.json" <<'EOF'
   "features": {"fare_amount": {"type": "numerical", "drift": [{"method": "psi"}]}}
 }
 EOF
-chmod 0644 "$work"/rules/*.json "$work"/streams/* "$work"/units/driftd.service "$work"/units/driftd.service.d/* "$work"/sysusers.d/*
-"$binary" check "$work/rules/taxi.json" "$work/second.json" >/dev/null || fail "the test's rule files are invalid"
+# The instance driftd@taxi: the same rule in /etc/driftd/taxi.d, HTTP on 127.0.0.1:9465.
+cp "$rules/taxi.json" "$work/etc-driftd/taxi.d/taxi.json"
+echo "DRIFTD_LISTEN=127.0.0.1:9465" >"$work/etc-driftd/taxi.env"
+find "$work/etc-driftd" "$work/streams" "$work/units" "$work/sysusers.d" -type f -exec chmod 0644 {} +
+"$binary" check "$rules/taxi.json" "$work/second.json" >/dev/null || fail "the test's rule files are invalid"
 
 # The container's cgroup: its own, in the named systemd hierarchy and the unified one, never the
 # root (a manager started in the root cgroup takes over the machine's whole cgroup tree).
@@ -206,7 +221,7 @@ boot_started=$(date +%s.%N)
         --bind-ro="$bin_dir":/opt/driftd/bin \
         --bind-ro="$work/units":/etc/systemd/system \
         --bind-ro="$work/sysusers.d":/etc/sysusers.d \
-        --bind-ro="$work/rules":/etc/driftd/rules.d \
+        --bind-ro="$work/etc-driftd":/etc/driftd \
         --bind-ro="$work/streams":/srv/driftd/streams \
         --bind="$work/journal":/var/log/journal \
         -b
@@ -314,8 +329,8 @@ done
 say "ok   alert in the journal: $alert"
 
 # 6. Reload: ExecReload sends SIGHUP; a new rule file must be picked up, same process, still active.
-cp "$work/second.json" "$work/rules/second.json"
-chmod 0644 "$work/rules/second.json"
+cp "$work/second.json" "$rules/second.json"
+chmod 0644 "$rules/second.json"
 timeout 60 nsenter -t "$init_pid" -a -- systemctl reload driftd || fail "systemctl reload driftd failed"
 reloaded=no
 for _ in $(seq 1 40); do
@@ -365,34 +380,37 @@ fi
 # unloaded at once, and `systemctl show` then gives defaults (Result=success, ExecMainCode=0): so
 # the verdict comes from the manager's own log lines, with its log level at debug for the stop
 # ("Main process exited, code=exited, status=0/SUCCESS" is a debug line when it is a success).
-cursor=$(inside journalctl --no-pager -n 0 --show-cursor | sed -n 's/^-- cursor: //p')
-[ -n "$cursor" ] || fail "no journal cursor in the container"
-inside systemd-analyze log-level debug
-stop_started=$(date +%s.%N)
-timeout 60 nsenter -t "$init_pid" -a -- systemctl stop driftd || fail "systemctl stop driftd failed"
-stop_seconds=$(awk -v a="$stop_started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
-inside systemd-analyze log-level info
-state=$(show ActiveState)
-[ "$state" = inactive ] || fail "driftd is $state after stop, expected inactive"
-stop_log=
-for _ in $(seq 1 20); do
-    stop_log=$(inside journalctl --no-pager -o cat --after-cursor="$cursor" _PID=1 UNIT=driftd.service + _SYSTEMD_UNIT=driftd.service)
-    grep -q "Deactivated successfully" <<<"$stop_log" && break
-    sleep 0.25
-done
-stop_failure() { printf '%s\n' "$stop_log" | grep -v -e 'D-Bus' -e 'Sent message' -e 'Got message' | tail -25 >&2; fail "$1"; }
-grep -q "driftd.service: Deactivated successfully" <<<"$stop_log" || stop_failure "driftd.service did not stop with result success"
-grep -q "driftd.service: Main process exited, code=exited, status=0/SUCCESS" <<<"$stop_log" ||
-    stop_failure "driftd's main process did not exit 0 on SIGTERM"
-grep -E "SIGKILL|timed out\. Killing|State 'stop-sigterm' timed out" <<<"$stop_log" >/dev/null && stop_failure "systemd had to SIGKILL driftd on stop"
-grep -q "driftd stopping: state committed" <<<"$stop_log" || stop_failure "no 'driftd stopping: state committed' from the daemon"
-say "ok   systemctl stop driftd: SIGTERM, exit 0, result success, no SIGKILL, in ${stop_seconds} s"
+stop_and_check() { # stop_and_check UNIT
+    local unit=$1 cursor stop_started stop_seconds state stop_log=
+    cursor=$(inside journalctl --no-pager -n 0 --show-cursor | sed -n 's/^-- cursor: //p')
+    [ -n "$cursor" ] || fail "no journal cursor in the container"
+    inside systemd-analyze log-level debug
+    stop_started=$(date +%s.%N)
+    timeout 60 nsenter -t "$init_pid" -a -- systemctl stop "$unit" || fail "systemctl stop $unit failed"
+    stop_seconds=$(awk -v a="$stop_started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+    inside systemd-analyze log-level info
+    state=$(inside systemctl show -p ActiveState --value "$unit")
+    [ "$state" = inactive ] || fail "$unit is $state after stop, expected inactive"
+    for _ in $(seq 1 20); do
+        stop_log=$(inside journalctl --no-pager -o cat --after-cursor="$cursor" _PID=1 UNIT="$unit" + _SYSTEMD_UNIT="$unit")
+        grep -q "Deactivated successfully" <<<"$stop_log" && break
+        sleep 0.25
+    done
+    stop_failure() { printf '%s\n' "$stop_log" | grep -v -e 'D-Bus' -e 'Sent message' -e 'Got message' | tail -25 >&2; fail "$1"; }
+    grep -qF "$unit: Deactivated successfully" <<<"$stop_log" || stop_failure "$unit did not stop with result success"
+    grep -qF "$unit: Main process exited, code=exited, status=0/SUCCESS" <<<"$stop_log" ||
+        stop_failure "$unit's main process did not exit 0 on SIGTERM"
+    grep -E "SIGKILL|timed out\. Killing|State 'stop-sigterm' timed out" <<<"$stop_log" >/dev/null && stop_failure "systemd had to SIGKILL $unit on stop"
+    grep -q "driftd stopping: state committed" <<<"$stop_log" || stop_failure "no 'driftd stopping: state committed' from $unit"
+    say "ok   systemctl stop $unit: SIGTERM, exit 0, result success, no SIGKILL, in ${stop_seconds} s"
+}
+stop_and_check driftd.service
 
 # The daemon's stored results for the first monitor equal `driftd replay` of the same rule on the
 # same lines (run on the host; only the malformed lines' file names differ).
 inside /opt/driftd/bin/driftd report --monitor taxi --state /var/lib/driftd --json - >"$work/stored.json" ||
     fail "driftd report --monitor taxi in the container failed"
-sed 's|/srv/driftd/streams/|'"$work"'/streams/|' "$work/rules/taxi.json" >"$work/taxi-host.json"
+sed 's|/srv/driftd/streams/|'"$work"'/streams/|' "$rules/taxi.json" >"$work/taxi-host.json"
 "$binary" replay "$work/taxi-host.json" --report "$work/replayed.json" --quiet || fail "driftd replay on the host failed"
 if ! cmp -s <(jq -S 'del(.malformed)' "$work/stored.json") <(jq -S 'del(.malformed)' "$work/replayed.json"); then
     diff <(jq -S 'del(.malformed)' "$work/stored.json") <(jq -S 'del(.malformed)' "$work/replayed.json") | head -20 >&2
@@ -400,7 +418,22 @@ if ! cmp -s <(jq -S 'del(.malformed)' "$work/stored.json") <(jq -S 'del(.malform
 fi
 say "ok   stored report equals driftd replay's: $(jq -r '"\(.counts.records) records, \(.windows | length) windows, \(.alerts | length) alerts"' "$work/stored.json")"
 
-# 9. Power off; the alert is in the journal files the container left behind.
+# 9. The template: driftd@taxi reads /etc/driftd/taxi.d, listens on taxi.env's address, keeps
+# its state in /var/lib/driftd/taxi.
+timeout 60 nsenter -t "$init_pid" -a -- systemctl start driftd@taxi ||
+    { inside journalctl --no-pager -u driftd@taxi -n 30 >&2; fail "systemctl start driftd@taxi failed"; }
+instance="$(inside systemctl show -p ActiveState --value driftd@taxi)/$(inside systemctl show -p SubState --value driftd@taxi)"
+instance+=" $(inside systemctl show -p StatusText --value driftd@taxi)"
+case "$instance" in
+    "active/running 1 monitors,"*) ;;
+    *) fail "driftd@taxi is '$instance', expected active running with its STATUS= line" ;;
+esac
+inside test -f /var/lib/driftd/taxi/driftd.sqlite || fail "driftd@taxi has no /var/lib/driftd/taxi/driftd.sqlite"
+inside /opt/driftd/bin/driftd status --listen 127.0.0.1:9465 2>&1 | grep -q taxi || fail "driftd@taxi does not answer on 127.0.0.1:9465"
+say "ok   driftd@taxi: active (running), state in /var/lib/driftd/taxi, HTTP on 127.0.0.1:9465"
+stop_and_check driftd@taxi.service
+
+# 10. Power off; the alert is in the journal files the container left behind.
 inside systemctl poweroff --no-block >/dev/null 2>&1 || true
 for _ in $(seq 1 150); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 0.2; done
 kill -0 "$nspawn_pid" 2>/dev/null && fail "the container did not power off in 30 s"
