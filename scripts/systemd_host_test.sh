@@ -14,7 +14,6 @@
 #   WATCHDOG=0      skip the watchdog check
 set -euo pipefail
 cd "$(dirname "$0")/.."
-project=$(pwd)
 
 started=$(date +%s.%N)
 say() { printf 'systemd_host_test: %s\n' "$*"; }
