@@ -7,7 +7,7 @@ PYTHON     := $(VENV)/bin/python
 BIN_DIR     = $(shell $(SWIFT) build $(BUILD_ARGS) --show-bin-path)
 OUT        := out
 
-.PHONY: all build demo test check-units venv fixtures samples bench check-rules clean
+.PHONY: all build demo test test-systemd check-units venv fixtures samples bench check-rules clean
 
 all: build
 
@@ -41,6 +41,12 @@ test: venv
 	DRIFTD_BINARY=$(BIN_DIR)/driftd DRIFTD_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(BUILD_ARGS) --skip-build
 	DRIFTD_BINARY=$(BIN_DIR)/driftd scripts/check_units.sh
 	$(PYTHON) scripts/check_rules_schema.py
+
+## test-systemd: opt-in, not part of `make test`: driftd.service hosted by a real systemd manager,
+## the host's /usr booted in systemd-nspawn (scripts/systemd_host_test.sh, docs/systemd.md). Needs
+## root; installs systemd-container if systemd-nspawn is missing; builds driftd if it is missing.
+test-systemd:
+	SWIFT=$(SWIFT) SWIFT_BUILD_ARGS="$(BUILD_ARGS)" scripts/systemd_host_test.sh
 
 ## check-units: systemd-analyze verify and security on the units in systemd/.
 check-units:
