@@ -30,6 +30,13 @@ public final class WebhookDispatcher: Service, Sendable {
         public var result: String
         /// From the delivery's creation (the alert raised) to this attempt's end.
         public var secondsSinceCreated: Double
+
+        public init(monitor: String, format: String, result: String, secondsSinceCreated: Double) {
+            self.monitor = monitor
+            self.format = format
+            self.result = result
+            self.secondsSinceCreated = secondsSinceCreated
+        }
     }
 
     private let store: StateStore

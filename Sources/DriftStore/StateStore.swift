@@ -123,7 +123,8 @@ public final class StateStore: Sendable {
     }
 
     /// Forgets a monitor's state and starts it anew under `ruleDigest` (its rule changed: its windows
-    /// are recomputed from the files' beginning, as `replay` would with the new rule).
+    /// are recomputed from the files' beginning, as `replay` would with the new rule). Its pending
+    /// webhook deliveries stay: they carry alerts already raised.
     public func resetMonitor(_ monitor: String, ruleDigest: String, rulePath: String, ruleText: String) throws(StoreError) {
         try run {
             try pool.write { db in

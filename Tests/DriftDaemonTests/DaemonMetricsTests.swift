@@ -19,6 +19,8 @@ struct DaemonMetricsTests {
             metrics.windowEvaluated(monitor: monitor, result: window, seconds: 0.003)
             for alert in window.alerts { metrics.alertRaised(alert) }
         }
+        metrics.webhookAttempted(.init(monitor: monitor, format: "alertmanager", result: "retry", secondsSinceCreated: 0.2))
+        metrics.webhookAttempted(.init(monitor: monitor, format: "alertmanager", result: "delivered", secondsSinceCreated: 1.5))
         metrics.reload(succeeded: true)
         metrics.reload(succeeded: false)
         metrics.reload(succeeded: false)

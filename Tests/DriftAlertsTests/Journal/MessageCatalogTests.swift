@@ -7,13 +7,15 @@ import Testing
 struct MessageCatalogTests {
     static let catalog = Command.repositoryRoot.appendingPathComponent("systemd/driftd.catalog")
 
-    @Test func catalogHasOneEntryPerKindAndUsesOnlyDriftdFields() throws {
+    @Test func catalogHasOneEntryPerKindAndDeliveryFailureAndUsesOnlyDriftdFields() throws {
         let text = try String(contentsOf: Self.catalog, encoding: .utf8)
         let ids = text.split(separator: "\n").filter { $0.hasPrefix("-- ") }.map { String($0.dropFirst(3)) }
-        #expect(ids.sorted() == Alert.Kind.allCases.map(\.journalMessageID).sorted())
+        #expect(ids.sorted() == (Alert.Kind.allCases.map(\.journalMessageID) + [JournalEntry.deliveryDeadLetteredMessageID]).sorted())
         let known: Set<String> = ["DRIFTD_MONITOR", "DRIFTD_KIND", "DRIFTD_SEVERITY", "DRIFTD_WINDOW", "DRIFTD_FEATURE",
                                   "DRIFTD_METHOD", "DRIFTD_METRIC", "DRIFTD_BOUND", "DRIFTD_VALUE", "DRIFTD_THRESHOLD",
-                                  "DRIFTD_DETECTOR", "DRIFTD_DETECTOR_NAME", "DRIFTD_RECORD", "DRIFTD_FINGERPRINT"]
+                                  "DRIFTD_DETECTOR", "DRIFTD_DETECTOR_NAME", "DRIFTD_RECORD", "DRIFTD_FINGERPRINT",
+                                  // the dead-lettered delivery's entry (JournalEntry(deadLettered:...))
+                                  "DRIFTD_WEBHOOK", "DRIFTD_NOTIFICATION_ID", "DRIFTD_ATTEMPTS", "DRIFTD_ERROR"]
         let entries = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }.joined(separator: "\n")
         let placeholders = entries.split(separator: "@", omittingEmptySubsequences: false)
             .enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
