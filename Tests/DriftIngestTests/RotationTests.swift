@@ -31,6 +31,24 @@ struct RotationTests {
         #expect(tailer.takeNotices() == [])
     }
 
+    @Test func aFileIdleBeforeItsRotationIsKeptOpenForRotateWaitAfterIt() throws {
+        let folder = TemporaryFolder()
+        let clock = ManualClock()
+        let writer = AppendingWriter(folder("app.log"))
+        writer.write("l-1\n")
+        let tailer = Tailer(pattern: folder("app.log"), checkpoints: [], configuration: .init(now: clock.now))
+        #expect(try tailer.lines() == ["l-1"])
+        clock.advance(.seconds(60))  // a quiet writer
+        folder.rename("app.log", "app.log.1")
+        folder.append("app.log", "")
+        #expect(try tailer.lines() == [])
+        writer.write("l-2\n")  // before it reopens
+        #expect(try tailer.located() == ["app.log.1:2:l-2"])
+        clock.advance(.seconds(5))
+        #expect(try tailer.lines() == [])
+        #expect(tailer.checkpoints.map(\.path) == [folder("app.log")])
+    }
+
     @Test func aRotatedNameThatMatchesThePatternIsNotReadAgain() throws {
         let folder = TemporaryFolder()
         folder.append("app.log", numbered("l", 1...3))

@@ -47,7 +47,7 @@ struct TailerModelTests {
         }
     }
 
-    static let cases: [(UInt64, String)] = (1...30).flatMap { seed in [(UInt64(seed), "app.log"), (UInt64(seed), "app.log*")] }
+    static let cases: [(UInt64, String)] = (1...100).flatMap { seed in [(UInt64(seed), "app.log"), (UInt64(seed), "app.log*")] }
 
     @Test(arguments: cases)
     func everyLineOnceInOrderExceptWhatCopytruncateCannotKeep(seed: UInt64, pattern: String) throws {
