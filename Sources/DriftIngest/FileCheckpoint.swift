@@ -10,8 +10,8 @@ public struct FileCheckpoint: Codable, Sendable, Equatable {
     public var inode: UInt64
     /// FNV-1a hash of the first `fingerprintLength` bytes of the file.
     public var fingerprint: UInt64
-    /// How many bytes `fingerprint` covers: `min(offset, Configuration.fingerprintBytes)`, so it
-    /// grows with the offset until it reaches the configured size (0 before the first line).
+    /// How many bytes `fingerprint` covers: the file's first `Configuration.fingerprintBytes`
+    /// bytes, or as many as it had when last seen (0 for an empty file).
     public var fingerprintLength: Int
     /// Bytes consumed: just after the last line handed out.
     public var offset: Int64

@@ -29,12 +29,13 @@ final class TailedFile {
     var skipping = false
     /// The last read reached the end of the file at `frontier`; nothing to do until it grows.
     var exhausted = false
-    /// The first `min(offset, fingerprintBytes)` bytes.
+    /// The first `min(size, fingerprintBytes)` bytes, as far as the file has been seen (whether
+    /// or not they were handed out: a file only grows, so they stay what they are until it is
+    /// truncated). They identify its copy.
     var head: [UInt8] = []
     /// The `min(offset, fingerprintBytes)` bytes just before `offset`.
     var tail: [UInt8] = []
-    /// While skipping a long line: its first bytes that belong to `head`, and its last bytes so far.
-    var skippedHead: [UInt8] = []
+    /// While skipping a long line: its last bytes so far.
     var skippedTail: [UInt8] = []
     /// Size and modification time at the last `fstat`.
     var size: Int64 = 0
@@ -72,7 +73,6 @@ final class TailedFile {
         exhausted = false
         head = []
         tail = []
-        skippedHead = []
         skippedTail = []
     }
 
@@ -84,6 +84,15 @@ final class TailedFile {
         self.frontier = offset
         self.head = head
         self.tail = tail
+    }
+
+    /// What identifies a copy of this file: `head` when it is `fingerprintBytes` long, else `head`
+    /// up to its last line end (the first bytes of a line still being written, `{"id":"p` or
+    /// `n-`, begin many files). Empty when the file has shown neither.
+    func identifyingHead(fingerprintBytes: Int) -> ArraySlice<UInt8> {
+        if head.count >= fingerprintBytes { return head[...] }
+        guard let end = head.lastIndex(of: 0x0A) else { return [] }
+        return head[...end]
     }
 
     /// The state after the last line handed out.

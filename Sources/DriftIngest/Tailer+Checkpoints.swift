@@ -16,7 +16,7 @@ extension Tailer {
                 continue
             }
             file.role = if let original = checkpoint.copyOf { .following(original) }
-                        else if checkpoint.offset == 0 { .undecided }
+                        else if checkpoint.offset == 0 && checkpoint.fingerprintLength == 0 { .undecided }
                         else { .reading }
             files.append(file)
             found.append((file, checkpoint))

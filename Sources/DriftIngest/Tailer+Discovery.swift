@@ -26,6 +26,7 @@ extension Tailer {
                 file.matchesPattern = true
             } else if file.matchesPattern {
                 file.matchesPattern = false
+                file.lastChange = now  // rotateWait counts from the rotation
                 if let path = newName(of: file) { file.path = path }
             }
         }
@@ -44,12 +45,14 @@ extension Tailer {
         // A change of modification time counts too: a file truncated and written back to the same
         // size between two polls has the same size.
         var changed: Set<ObjectIdentifier> = []
+        var shrunk: Set<ObjectIdentifier> = []
         for file in files {
             let info = try Posix.status(descriptor: file.descriptor, path: file.path)
             let size = Int64(info.st_size)
             file.deleted = info.st_nlink == 0
             if size != file.size || info.st_mtim.tv_sec != file.modified.tv_sec || info.st_mtim.tv_nsec != file.modified.tv_nsec {
                 changed.insert(ObjectIdentifier(file))
+                if size < file.size { shrunk.insert(ObjectIdentifier(file)) }
                 if size != file.size { file.lastChange = now }
                 file.size = size
                 file.modified = info.st_mtim
@@ -63,9 +66,11 @@ extension Tailer {
         }
 
         for file in files where file.role == .reading {
-            if file.size < file.frontier {
+            // Shorter than what was read, or than it was (a file of which nothing was read yet, truncated:
+            // its new lines must come after those of its copy).
+            if file.size < file.frontier || shrunk.contains(ObjectIdentifier(file)) {
                 try restartTruncated(file, before: file.checkpoint, kind: .truncated, now: now,
-                                     "the file is \(file.size) bytes, shorter than the \(file.frontier) bytes read: reading it again from 0")
+                                     "the file is \(file.size) bytes, shorter than before (\(max(file.frontier, file.offset)) bytes read): reading it again from 0")
             } else if changed.contains(ObjectIdentifier(file)), try hasBeenRewritten(file) {
                 try restartTruncated(file, before: file.checkpoint, kind: .rewritten, now: now,
                                      "the bytes before offset \(file.offset) changed (truncated and written again since the last poll): reading it again from 0")
@@ -73,23 +78,56 @@ extension Tailer {
                 file.exhausted = false
             }
         }
+        // Keep the first bytes of every file being read, whether or not its lines were handed out:
+        // they identify its copy if it is copytruncated before anything is handed out (a poll
+        // whose limit went to other files). Only extended: bytes that no longer begin with what
+        // was seen mean a truncation, which the next poll detects with the old bytes.
+        for file in files where file.role == .reading && file.head.count < configuration.fingerprintBytes
+            && file.size > Int64(file.head.count) {
+            let head = try Posix.bytes(file.descriptor, at: 0, count: Int(min(file.size, Int64(configuration.fingerprintBytes))),
+                                       path: file.path)
+            if head.count > file.head.count && head.starts(with: file.head) { file.head = head }
+        }
+        placeUnstartedFiles()
     }
 
-    /// Decides what a new file is: a copy of a known file (its first bytes are that file's first
-    /// bytes as far as they have been read), still undecided (its bytes so far are a prefix of
-    /// some file's first bytes, or it is empty), or a new file to read from 0.
+    /// Files of which nothing has been handed out yet (new ones, truncated ones) go after every
+    /// other, among themselves by modification time, at every poll: when a writer's file is
+    /// truncated, its copy, the file itself and a file created by a later rotation can all be new
+    /// at once, and only their times say which holds the older lines. Equal times (a clock tick is
+    /// a few milliseconds) keep the order they had: a copy found for a truncated file was put
+    /// before it. (A file with no line handed out has no position to keep, so moving it loses and
+    /// repeats nothing.)
+    func placeUnstartedFiles() {
+        func isUnstarted(_ file: TailedFile) -> Bool { file.role == .reading && file.offset == 0 && !file.skipping }
+        let unstarted = files.enumerated().filter { isUnstarted($0.element) }
+        guard !unstarted.isEmpty else { return }
+        files.removeAll(where: isUnstarted)
+        files += unstarted.sorted { a, b in
+            let (x, y) = (a.element.modified, b.element.modified)
+            if x.tv_sec != y.tv_sec { return x.tv_sec < y.tv_sec }
+            if x.tv_nsec != y.tv_nsec { return x.tv_nsec < y.tv_nsec }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Decides what a new file is: a copy of a known file (it begins with that file's first
+    /// complete lines, or its first `fingerprintBytes` bytes), still undecided (its bytes so far are a prefix of those lines, or it is
+    /// empty), or a new file to read from 0.
     func classify(_ file: TailedFile) throws(IngestError) {
         guard file.size > 0 else { return }
         let head = try Posix.bytes(file.descriptor, at: 0, count: Int(min(file.size, Int64(configuration.fingerprintBytes))),
                                    path: file.path)
         var mayBeCopy = false
-        for other in files where other !== file && other.role == .reading && !other.head.isEmpty {
-            if head.count >= other.head.count {
-                if head.starts(with: other.head) {
+        for other in files where other !== file && other.role == .reading {
+            let lines = other.identifyingHead(fingerprintBytes: configuration.fingerprintBytes)
+            guard !lines.isEmpty else { continue }
+            if head.count >= lines.count {
+                if head.starts(with: lines) {
                     file.role = .following(other.identity)
                     return
                 }
-            } else if other.head.starts(with: head) {
+            } else if lines.starts(with: head) {
                 mayBeCopy = true
             }
         }

@@ -42,7 +42,6 @@ extension Tailer {
                     scratch.append(contentsOf: repeatElement(0, count: min(scratch.count, configuration.maximumLineLength - scratch.count)))
                 } else {
                     file.skipping = true
-                    file.skippedHead = []
                     file.skippedTail = []
                     scratch.withUnsafeBufferPointer { keepSkippedEdges(file, $0) }
                 }
@@ -72,9 +71,7 @@ extension Tailer {
         let end = file.frontier + Int64(newline)
         file.lineNumber += 1
         handle(.tooLong(length: Int(end - file.offset), path: file.path, lineNumber: file.lineNumber))
-        file.head += file.skippedHead
         file.tail = file.skippedTail
-        file.skippedHead = []
         file.skippedTail = []
         file.offset = end + 1
         file.frontier = file.offset
@@ -82,10 +79,9 @@ extension Tailer {
         return true
     }
 
-    /// Updates `head` and `tail` with `bytes`, just consumed at the offset.
+    /// Updates `tail` with `bytes`, just consumed at the offset.
     private func keepEdges(_ file: TailedFile, _ bytes: UnsafeBufferPointer<UInt8>) {
         let limit = configuration.fingerprintBytes
-        if file.head.count < limit { file.head += bytes.prefix(limit - file.head.count) }
         if bytes.count >= limit {
             file.tail = Array(bytes.suffix(limit))
         } else {
@@ -98,8 +94,6 @@ extension Tailer {
     /// the offset stays at the line's start until then).
     private func keepSkippedEdges(_ file: TailedFile, _ bytes: UnsafeBufferPointer<UInt8>) {
         let limit = configuration.fingerprintBytes
-        let wanted = limit - file.head.count - file.skippedHead.count
-        if wanted > 0 { file.skippedHead += bytes.prefix(wanted) }
         if bytes.count >= limit {
             file.skippedTail = Array(bytes.suffix(limit))
         } else {

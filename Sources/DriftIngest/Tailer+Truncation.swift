@@ -41,25 +41,25 @@ extension Tailer {
     /// Puts `file` at a verified offset, reading its first bytes and those before the offset.
     func resume(_ file: TailedFile, offset: Int64, lineNumber: Int) throws(IngestError) {
         let length = Int(min(offset, Int64(configuration.fingerprintBytes)))
-        let head = try Posix.bytes(file.descriptor, at: 0, count: length, path: file.path)
+        let head = try Posix.bytes(file.descriptor, at: 0, count: Int(min(file.size, Int64(configuration.fingerprintBytes))),
+                                   path: file.path)
         let tail = try Posix.bytes(file.descriptor, at: offset - Int64(length), count: length, path: file.path)
         file.resume(offset: offset, lineNumber: lineNumber, head: head, tail: tail)
     }
 
-    /// A file whose content is no longer what was read (`before`): it is read again from 0, as the
-    /// newest file; the lines it had not handed out are read from its copy when one is found.
+    /// A file whose content is no longer what was read (`before`): it is read again from 0 (and
+    /// placed among the files not started yet, see `placeUnstartedFiles`); the lines it had not
+    /// handed out are read from its copy when one is found.
     func restartTruncated(_ file: TailedFile, before: FileCheckpoint, kind: TailNotice.Kind, now: Duration,
                           _ message: String) throws(IngestError) {
         notice(kind, file, offset: before.offset, message)
         file.restartAtZero()
         file.role = .reading
         file.caughtUpAt = now
-        guard let position = files.firstIndex(where: { $0 === file }) else { return }
-        files.remove(at: position)
-        files.append(file)  // what it holds now was written after everything else it is known with
-        if before.offset > 0, let copy = try copy(of: before, excluding: file, now: now) {
+        if before.fingerprintLength > 0, let copy = try copy(of: before, excluding: file, now: now) {
+            // The copy takes the original's place: its unread lines come before anything newer.
             if let current = files.firstIndex(where: { $0 === copy }) { files.remove(at: current) }
-            files.insert(copy, at: min(position, files.count - 1))
+            files.insert(copy, at: files.firstIndex(where: { $0 === file }) ?? files.count)
             notice(.resumedFromCopy, copy, offset: before.offset,
                    "copy of \(before.path): reading it from offset \(before.offset) (line \(before.lineNumber + 1))")
         }
@@ -72,9 +72,20 @@ extension Tailer {
     /// was: a tracked file waiting as its copy, or else a file in the same folder whose name
     /// starts with the original's name up to its first dot (`predictions.jsonl.1`,
     /// `predictions.jsonl-20261122`, `predictions-20261122.jsonl`) and whose content matches.
+    ///
+    /// A copy is recognised by the bytes before the offset, or, when nothing had been handed out,
+    /// by the first bytes only if they hold a whole line or are `fingerprintBytes` long (the
+    /// first bytes of a line still being written are too short to tell files apart).
     func copy(of original: FileCheckpoint, excluding excluded: TailedFile, now: Duration) throws(IngestError) -> TailedFile? {
+        func isCopy(_ candidate: TailedFile) throws(IngestError) -> Bool {
+            if original.offset == 0 && original.fingerprintLength < configuration.fingerprintBytes {
+                let head = try Posix.bytes(candidate.descriptor, at: 0, count: original.fingerprintLength, path: candidate.path)
+                guard head.contains(0x0A) else { return false }
+            }
+            return try takeOver(candidate, from: original)
+        }
         for candidate in files where candidate.role == .following(original.identity) {
-            if try takeOver(candidate, from: original) {
+            if try isCopy(candidate) {
                 candidate.role = .reading
                 return candidate
             }
@@ -92,7 +103,7 @@ extension Tailer {
             let candidate = TailedFile(identity: identity, path: path, descriptor: descriptor, status: status,
                                        role: .reading, now: now)
             candidate.matchesPattern = false
-            if try takeOver(candidate, from: original) {
+            if try isCopy(candidate) {
                 files.append(candidate)
                 return candidate
             }
