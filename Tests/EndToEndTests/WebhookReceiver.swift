@@ -57,7 +57,7 @@ final class WebhookReceiver: Sendable {
         let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                       onServerRunning: { channel in self.boundPort.withLock { $0 = channel.localAddress?.port } })
         task.withLock { $0 = Task { try await application.run() } }
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(60)
         while port == nil && Date() < deadline { usleep(10_000) }
         guard port != nil else { throw CancellationError() }
     }
