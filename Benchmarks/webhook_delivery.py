@@ -15,6 +15,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("binary")
 parser.add_argument("--windows", type=int, default=2000)
 parser.add_argument("--monitors", type=int, default=4)
+parser.add_argument("--trickle", type=int, default=100, help="windows appended one at a time after the burst")
 args = parser.parse_args()
 folder = tempfile.mkdtemp(prefix="driftd-bench-webhook-")
 received = {}
@@ -64,18 +65,40 @@ try:
     deadline = time.time() + 600
     while len(received) < expected and time.time() < deadline:
         time.sleep(0.05)
+    burst = dict(received)
+    # Trickle: one window at a time, so latency is one alert's path and not the burst's queue.
+    appended = {}
+    with open(os.path.join(folder, "p.jsonl"), "a") as f:
+        for w in range(args.windows, args.windows + args.trickle):
+            for i in range(100):
+                f.write(json.dumps({"id": f"w{w}-{i}", "features": {"x": (20 if w % 2 == 0 else 40) + i % 10}}) + "\n")
+            f.flush()
+            appended[w] = time.time()
+            time.sleep(0.2)
+    deadline = time.time() + 120
+    while len(received) < expected + args.trickle * args.monitors and time.time() < deadline:
+        time.sleep(0.05)
     listed = subprocess.run([args.binary, "alerts", "--state", state, "--json"], capture_output=True, text=True, check=True).stdout
     raised = {}
     for line in listed.splitlines():
         alert = json.loads(line)
         raised[(alert["monitor"], alert["window"])] = datetime.datetime.fromisoformat(alert["raised_at"].replace("Z", "+00:00")).timestamp()
-    latencies = sorted(t - raised[(body["monitor"], body["window"])] for t, body in received.values())
-    times = sorted(t for t, _ in received.values())
+    latencies = sorted(t - raised[(body["monitor"], body["window"])] for t, body in burst.values())
+    times = sorted(t for t, _ in burst.values())
     def pct(p):
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1e3
-    print(f"{len(received)} of {expected} alerts received ({args.monitors} monitors x {args.windows} windows); "
+    print(f"{len(burst)} of {expected} alerts received ({args.monitors} monitors x {args.windows} windows); "
           f"{len(received) / max(times[-1] - times[0], 1e-9):.0f} alerts/s; latency commit->receipt "
           f"p50 {pct(50):.1f} ms, p90 {pct(90):.1f} ms, p99 {pct(99):.1f} ms, max {latencies[-1] * 1e3:.1f} ms")
+    trickle = [(t, body) for key, (t, body) in received.items() if key not in burst]
+    # The burst's windows are numbered after the reference: window w of the file is report window w.
+    commit = sorted(t - raised[(b["monitor"], b["window"])] for t, b in trickle)
+    written = sorted(t - appended[b["window"]] for t, b in trickle if b["window"] in appended)
+    def pcts(values):
+        return ", ".join(f"p{p} {values[min(len(values) - 1, int(p / 100 * len(values)))] * 1e3:.1f} ms" for p in (50, 90, 99))
+    if commit:
+        print(f"trickle: {len(trickle)} of {args.trickle * args.monitors} alerts received, one window every 0.2 s; "
+              f"latency commit->receipt {pcts(commit)}; line written->receipt {pcts(written) if written else 'n/a'}")
 finally:
     daemon.terminate()
     daemon.wait()
