@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .target(name: "DriftStats", swiftSettings: swiftSettings),
@@ -52,14 +53,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DriftRetrain",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DriftStore",
-            dependencies: ["DriftEngine", "DriftIngest", "DriftAlerts", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DriftEngine", "DriftIngest", "DriftAlerts", "DriftRetrain", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "DriftDaemon",
             dependencies: [
-                "DriftEngine", "DriftRules", "DriftIngest", "DriftAlerts", "DriftStore", "CSystemd",
+                "DriftEngine", "DriftRules", "DriftIngest", "DriftAlerts", "DriftRetrain", "DriftStore", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -75,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "driftd",
             dependencies: [
-                "DriftEngine", "DriftRules", "DriftDaemon", "DriftStore", "DriftAlerts",
+                "DriftEngine", "DriftRules", "DriftDaemon", "DriftStore", "DriftAlerts", "DriftRetrain",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -92,6 +98,7 @@ let package = Package(
         .testTarget(name: "DriftEngineTests", dependencies: ["DriftEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "DriftIngestTests", dependencies: ["DriftIngest"], swiftSettings: swiftSettings),
         .testTarget(name: "DriftAlertsTests", dependencies: ["DriftAlerts"], swiftSettings: swiftSettings),
+        .testTarget(name: "DriftRetrainTests", dependencies: ["DriftRetrain"], swiftSettings: swiftSettings),
         .testTarget(name: "DriftStoreTests", dependencies: ["DriftStore"], swiftSettings: swiftSettings),
         .testTarget(name: "DriftDaemonTests", dependencies: ["DriftDaemon"], swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["DriftEngine", "DriftRules", "driftd", .product(name: "Hummingbird", package: "hummingbird")],

@@ -367,7 +367,12 @@ def schema():
             "registry": non_empty_string("The model registry folder (default STATE/registry/<monitor>)."),
             "cooldown": duration("After an episode ends, how long further triggers start no new episode.", "6h"),
             "promote_command": argv("A command run to promote a winning candidate (argv array, no shell)."),
-            "data_records": {"description": "How many recent labeled records are written to DRIFTD_DATA.", "type": "integer", "minimum": 1, "default": 10000},
+            "data_records": {"description": "How many recent labeled records are written to DRIFTD_DATA.", "type": "integer", "minimum": 1, "maximum": 10000000, "default": 10000},
+            "triggers": {"description": "The alert kinds that start a retrain episode.", "type": "array", "minItems": 1, "uniqueItems": True,
+                         "items": {"enum": ["performance_degraded", "concept_drift", "data_drift", "prediction_drift"]},
+                         "default": ["performance_degraded", "concept_drift"]},
+            "min_drifted_features": {"description": "A data_drift trigger needs at least this many features drifting in one window.",
+                                     "type": "integer", "minimum": 1, "maximum": 100000, "default": 1},
         }, ["command", "metric"], description="The bounded retrain-check loop. Needs 'labels'."),
         "alerts": closed({
             "journald": {"description": "Send alerts to the systemd journal.", "type": "boolean", "default": True},

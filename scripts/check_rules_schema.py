@@ -37,6 +37,7 @@ DEFECTS = {
     "ks-on-categorical.json": ["features", "payment_type", "drift", 0],
     "ks-on-predicted-class.json": ["prediction_drift", 0],
     "max-attempts-4.json": ["retrain", "max_attempts"],
+    "retrain-triggers.json": ["retrain"],
     "metric-wrong-task.json": ["performance", 0, "metric"],
     "missing-monitor.json": [],
     "monitor-name-with-space.json": ["monitor"],

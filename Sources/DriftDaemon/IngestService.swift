@@ -1,7 +1,7 @@
 import DriftAlerts
 public import DriftEngine
 public import DriftIngest
-import DriftRules
+public import DriftRules
 public import DriftStore
 import Foundation
 public import Logging
@@ -61,6 +61,8 @@ public final class IngestService: Service, @unchecked Sendable {
     let onRound: @Sendable (RoundReport) -> Void
     /// Called after a round that queued webhook deliveries was committed.
     let onDeliveriesQueued: @Sendable () -> Void
+    /// Called after a round that queued retrain triggers was committed.
+    let onTriggersQueued: @Sendable () -> Void
     /// Called after each reload attempt with its outcome and the monitors in force.
     let onReload: @Sendable (_ succeeded: Bool, _ monitors: [String]) -> Void
     private var runners: [MonitorRunner]
@@ -72,6 +74,7 @@ public final class IngestService: Service, @unchecked Sendable {
     private let reloadRequested = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
     private let state = Mutex(Snapshot())
+    private let rulesInForce = Mutex<[MonitorRule]>([])
 
     /// What a round did, for metrics.
     public struct RoundReport: Sendable {
@@ -91,11 +94,13 @@ public final class IngestService: Service, @unchecked Sendable {
     public init(configuration: Configuration, logger: Logger,
                 onRound: @escaping @Sendable (RoundReport) -> Void = { _ in },
                 onDeliveriesQueued: @escaping @Sendable () -> Void = {},
+                onTriggersQueued: @escaping @Sendable () -> Void = {},
                 onReload: @escaping @Sendable (_ succeeded: Bool, _ monitors: [String]) -> Void = { _, _ in }) throws(DaemonError) {
         self.configuration = configuration
         self.logger = logger
         self.onRound = onRound
         self.onDeliveriesQueued = onDeliveriesQueued
+        self.onTriggersQueued = onTriggersQueued
         self.onReload = onReload
         do {
             store = try StateStore(folder: configuration.stateFolder)
@@ -103,6 +108,7 @@ public final class IngestService: Service, @unchecked Sendable {
             throw DaemonError(message: error.description)
         }
         runners = try Self.loadRunners(rulesFolder: configuration.rulesFolder, store: store, keeping: [])
+        rulesInForce.withLock { $0 = runners.map(\.rule) }
         do {
             watcher = try FileWatcher(patterns: runners.flatMap(\.patterns))
         } catch {
@@ -164,6 +170,9 @@ public final class IngestService: Service, @unchecked Sendable {
     /// The latest figures (for /status and /healthz).
     public var snapshot: Snapshot { state.withLock { $0 } }
 
+    /// The rules in force (they change on reload).
+    public var rules: [MonitorRule] { rulesInForce.withLock { $0 } }
+
     /// Monitors by name (for `report`).
     public var monitorNames: [String] { runners.map(\.rule.monitor) }
 
@@ -219,6 +228,7 @@ public final class IngestService: Service, @unchecked Sendable {
         }
         try store.commit(results.map(\.1.step), now: now)
         if results.contains(where: { !$0.1.step.deliveries.isEmpty }) { onDeliveriesQueued() }
+        if results.contains(where: { !$0.1.step.retrainTriggers.isEmpty }) { onTriggersQueued() }
         deliverToJournal()
         for (runner, result, seconds) in results {
             onRound(RoundReport(monitor: runner.rule.monitor, predictions: result.linesRead.predictions, labels: result.linesRead.labels,
@@ -269,6 +279,7 @@ public final class IngestService: Service, @unchecked Sendable {
         do {
             let reloaded = try Self.loadRunners(rulesFolder: configuration.rulesFolder, store: store, keeping: runners)
             runners = reloaded
+            rulesInForce.withLock { $0 = reloaded.map(\.rule) }
             watcher.watch(patterns: runners.flatMap(\.patterns))
             state.withLock { $0.reloads += 1; $0.lastReloadError = nil }
             logger.info("rules reloaded", metadata: ["monitors": "\(runners.count)"])

@@ -1,6 +1,7 @@
 import DriftAlerts
 import DriftEngine
 import DriftIngest
+import DriftRetrain
 import DriftRules
 import DriftStore
 import Foundation
@@ -179,7 +180,11 @@ final class MonitorRunner {
             result.step.windows.append((window.index, Report.json(window).serialized(pretty: false)))
             result.alerts += window.alerts
         }
-        result.alerts += engine.detections[detectionsBefore...].map { AlertRaiser.alert(for: $0, rule: rule) }
+        let detections = engine.detections[detectionsBefore...].map { AlertRaiser.alert(for: $0, rule: rule) }
+        result.alerts += detections
+        if let trigger = retrainTrigger(windows: result.windows, conceptDrift: !detections.isEmpty, now: now) {
+            result.step.retrainTriggers.append(trigger)
+        }
         result.malformed = engine.counts.malformedLines - malformedBefore
         result.alerts += ingestAlerts(now: now, read: result.linesRead.predictions + result.linesRead.labels,
                                       predictions: result.linesRead.predictions, malformed: result.malformed)
@@ -193,6 +198,40 @@ final class MonitorRunner {
         return result
     }
 
+    /// The step's retrain trigger, if the rule has a retrain loop and one of its `triggers` fired:
+    /// one per step at most (several detections or windows in one step are one trigger). The
+    /// production value is the retrain metric in the triggering window (for concept drift alone: the
+    /// latest evaluated window).
+    private func retrainTrigger(windows: [WindowResult], conceptDrift: Bool, now: Double) -> RetrainTrigger? {
+        guard let retrain = rule.retrain else { return nil }
+        var fired = Set<MonitorRule.Retrain.Trigger>()
+        var triggering: WindowResult?
+        for window in windows {
+            var hit = false
+            for trigger in retrain.triggers {
+                let firedHere = switch trigger {
+                case .performanceDegraded: window.alerts.contains { $0.kind == .performanceDegraded }
+                case .predictionDrift: window.alerts.contains { $0.kind == .predictionDrift }
+                case .dataDrift: Set(window.alerts.filter { $0.kind == .dataDrift }.compactMap(\.feature)).count >= retrain.minDriftedFeatures
+                case .conceptDrift: false
+                }
+                if firedHere {
+                    fired.insert(trigger)
+                    hit = true
+                }
+            }
+            if hit { triggering = window }
+        }
+        if conceptDrift && retrain.triggers.contains(.conceptDrift) {
+            fired.insert(.conceptDrift)
+            triggering = triggering ?? windows.last ?? lastWindow
+        }
+        guard !fired.isEmpty else { return nil }
+        let production = triggering?.performance?.values.first { $0.check.metric == retrain.metric }?.value
+        return RetrainTrigger(kinds: MonitorRule.Retrain.Trigger.allCases.filter(fired.contains).map(\.rawValue),
+                              window: triggering?.index, productionValue: production ?? nil, at: now)
+    }
+
     /// How many alert fingerprints are firing (not yet resolved).
     var firingAlerts: Int { tracker.firingCount }
 
@@ -204,19 +243,20 @@ final class MonitorRunner {
             if let entry = tracker.entries[fingerprint], let data = try? encoder.encode(entry) { result.step.alertStates[fingerprint] = data }
         }
         for (notification, alertIndex) in zip(outcome.notifications, outcome.alertIndexes) {
-            for hook in rule.alerts.webhooks where notification.status == .firing || hook.postsResolved {
-                result.step.deliveries.append(StateStore.Delivery(
-                    monitor: rule.monitor, alertIndex: alertIndex, notificationID: notification.id, status: notification.status.rawValue,
-                    url: hook.url, format: hook.format.rawValue, secretFile: hook.secretFile.map(resolved), credential: hook.credential,
-                    timeout: hook.timeout, retryFor: hook.retryFor, body: Data(WebhookMessage.body(notification, format: hook.format)),
-                    createdAt: now))
-            }
+            result.step.deliveries += Self.deliveries(of: notification, alertIndex: alertIndex, rule: rule, now: now)
         }
     }
 
-    /// A rule's relative path, against the rule file's folder.
-    private func resolved(_ path: String) -> String {
-        StreamFiles.absolute(path, relativeTo: StreamFiles.directory(of: rule.sourcePath))
+    /// The outbox deliveries of one notification: one per webhook of the rule that takes its status.
+    static func deliveries(of notification: AlertNotification, alertIndex: Int?, rule: MonitorRule, now: Double) -> [StateStore.Delivery] {
+        let folder = StreamFiles.directory(of: rule.sourcePath)
+        return rule.alerts.webhooks.filter { notification.status == .firing || $0.postsResolved }.map { hook in
+            StateStore.Delivery(
+                monitor: rule.monitor, alertIndex: alertIndex, notificationID: notification.id, status: notification.status.rawValue,
+                url: hook.url, format: hook.format.rawValue, secretFile: hook.secretFile.map { StreamFiles.absolute($0, relativeTo: folder) },
+                credential: hook.credential, timeout: hook.timeout, retryFor: hook.retryFor,
+                body: Data(WebhookMessage.body(notification, format: hook.format)), createdAt: now)
+        }
     }
 
     /// The tailer's checkpoints, encoded, when they differ from the ones last stored; nil otherwise.

@@ -50,6 +50,8 @@ public struct Alert: Sendable, Equatable, Codable {
     public var detector: String?
     public var detectorName: String?
     public var record: Int?
+    /// Retrain alerts: the attempt (1-based) they are about.
+    public var attempt: Int?
     /// A sentence for people ("taxi-duration: trip_distance drifted, PSI 0.31 ≥ 0.2 in window 12").
     public var message: String
 
@@ -57,7 +59,7 @@ public struct Alert: Sendable, Equatable, Codable {
 
     public init(monitor: String, kind: Kind, window: Int? = nil, feature: String? = nil, method: String? = nil,
                 metric: String? = nil, bound: String? = nil, value: Double? = nil, threshold: Double? = nil,
-                detector: String? = nil, detectorName: String? = nil, record: Int? = nil, message: String) {
+                detector: String? = nil, detectorName: String? = nil, record: Int? = nil, attempt: Int? = nil, message: String) {
         self.monitor = monitor
         self.kind = kind
         self.window = window
@@ -70,6 +72,7 @@ public struct Alert: Sendable, Equatable, Codable {
         self.detector = detector
         self.detectorName = detectorName
         self.record = record
+        self.attempt = attempt
         self.message = message
     }
 }

@@ -152,6 +152,7 @@ public struct Report: Sendable {
         if let detector = alert.detector { fields.append(("detector", .string(detector))) }
         if let name = alert.detectorName { fields.append(("name", .string(name))) }
         if let record = alert.record { fields.append(("record", .int(record))) }
+        if let attempt = alert.attempt { fields.append(("attempt", .int(attempt))) }
         fields.append(("value", .number(alert.value)))
         fields.append(("threshold", .number(alert.threshold)))
         fields.append(("message", .string(alert.message)))

@@ -191,6 +191,18 @@ public struct MonitorRule: Sendable, Equatable {
         public var cooldown: Double = 6 * 3600
         public var promoteCommand: [String]?
         public var dataRecords = 10000
+        /// The alert kinds that start an episode (CONTRACT.md §7: `performance_degraded` and `concept_drift`).
+        public var triggers: [Trigger] = [.performanceDegraded, .conceptDrift]
+        /// A `data_drift` trigger needs this many features drifting in one window.
+        public var minDriftedFeatures = 1
+
+        /// What can start an episode.
+        public enum Trigger: String, Sendable, Equatable, CaseIterable {
+            case performanceDegraded = "performance_degraded"
+            case conceptDrift = "concept_drift"
+            case dataDrift = "data_drift"
+            case predictionDrift = "prediction_drift"
+        }
     }
 
     /// A webhook receiver.

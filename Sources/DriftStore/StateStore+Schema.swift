@@ -32,6 +32,17 @@ extension StateStore {
                                           PRIMARY KEY (monitor, fingerprint));
                 """)
         }
+        migrator.registerMigration("v3-retrain") { db in
+            try db.execute(sql: """
+                CREATE TABLE retrain_trigger (id INTEGER PRIMARY KEY AUTOINCREMENT, monitor TEXT NOT NULL, data BLOB NOT NULL,
+                                              created_at REAL NOT NULL, state TEXT NOT NULL DEFAULT 'pending', reason TEXT,
+                                              episode_id INTEGER);
+                CREATE INDEX retrain_trigger_pending ON retrain_trigger (state, id);
+                CREATE TABLE retrain_episode (id INTEGER PRIMARY KEY, monitor TEXT NOT NULL, state TEXT NOT NULL,
+                                              started_at REAL NOT NULL, ended_at REAL, data BLOB NOT NULL);
+                CREATE INDEX retrain_episode_by_monitor ON retrain_episode (monitor, id);
+                """)
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+public import DriftRetrain
 public import Foundation
 import GRDB
 
@@ -69,12 +70,18 @@ public final class StateStore: Sendable {
         public var deliveries: [Delivery] = []
         /// Alert-tracker entries that changed, encoded, by fingerprint.
         public var alertStates: [String: Data] = [:]
+        /// Retrain triggers seen in this step (queued for the retrain service).
+        public var retrainTriggers: [RetrainTrigger] = []
+        /// Queued triggers the retrain service has decided on.
+        public var settledTriggers: [SettledTrigger] = []
+        /// A retrain episode, as it now is (inserted or replaced).
+        public var episode: RetrainEpisode?
         public init(monitor: String) { self.monitor = monitor }
 
         /// True when the step changes nothing.
         public var isEmpty: Bool {
             fed.isEmpty && held.isEmpty && releasedHeld == 0 && windows.isEmpty && alerts.isEmpty && checkpoints.isEmpty
-                && deliveries.isEmpty && alertStates.isEmpty
+                && deliveries.isEmpty && alertStates.isEmpty && retrainTriggers.isEmpty && settledTriggers.isEmpty && episode == nil
         }
     }
 
@@ -175,7 +182,7 @@ public final class StateStore: Sendable {
         }
     }
 
-    private static func inputLine(_ row: Row) -> InputLine {
+    static func inputLine(_ row: Row) -> InputLine {
         let data: Data = row["bytes"]
         return InputLine(stream: Stream(rawValue: row["stream"]) ?? .predictions, file: row["file"], lineNumber: row["line"],
                          bytes: [UInt8](data), readAt: row["read_at"])
@@ -294,5 +301,6 @@ public final class StateStore: Sendable {
             try db.execute(sql: "INSERT OR REPLACE INTO alert_state (monitor, fingerprint, data) VALUES (?, ?, ?)",
                            arguments: [monitor, fingerprint, data])
         }
+        try applyRetrain(step, db: db, now: now)
     }
 }

@@ -28,6 +28,9 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Allow --listen on an address that is not loopback.")
     var allowNonLoopback = false
 
+    @Option(help: "Retrain episodes run at once across all monitors, at most.")
+    var maxRetrains = 1
+
     func run() async throws {
         // First: a SIGHUP during start-up (rules are being read right now) must not end the process.
         signal(SIGHUP, SIG_IGN)
@@ -45,10 +48,12 @@ struct Run: AsyncParsableCommand {
         let metrics = DaemonMetrics(version: Driftd.configuration.version, startTime: startTime)
         let ingest: IngestService
         let dispatcher = Mutex<WebhookDispatcher?>(nil)
+        let retrainer = Mutex<RetrainService?>(nil)
         do {
             ingest = try IngestService(configuration: .init(rulesFolder: rules, stateFolder: stateFolder(state)), logger: logger,
                                        onRound: { metrics.record($0) },
                                        onDeliveriesQueued: { dispatcher.withLock { $0?.wake() } },
+                                       onTriggersQueued: { retrainer.withLock { $0?.wake() } },
                                        onReload: { succeeded, monitors in
                                            metrics.reload(succeeded: succeeded)
                                            metrics.monitorsLoaded(monitors)
@@ -60,6 +65,11 @@ struct Run: AsyncParsableCommand {
         metrics.monitorsLoaded(ingest.monitorNames)
         let webhooks = WebhookDispatcher(store: ingest.store, logger: logger, onAttempt: { metrics.webhookAttempted($0) })
         dispatcher.withLock { $0 = webhooks }
+        var retrainConfiguration = RetrainService.Configuration(stateFolder: stateFolder(state))
+        retrainConfiguration.maxConcurrent = max(1, maxRetrains)
+        let retrain = RetrainService(configuration: retrainConfiguration, store: ingest.store, logger: logger, rules: { ingest.rules },
+                                     onAlertsCommitted: { webhooks.wake() })
+        retrainer.withLock { $0 = retrain }
         let http: HTTPService
         do {
             http = try HTTPService(configuration: .init(listen: address, allowNonLoopback: allowNonLoopback), metrics: metrics,
@@ -73,8 +83,9 @@ struct Run: AsyncParsableCommand {
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
         hangup.setEventHandler { ingest.requestReload() }
         hangup.resume()
-        // Services stop in reverse order: the ingest loop commits and stops first, then webhook delivery, HTTP last.
-        let group = ServiceGroup(services: [http, webhooks, ingest], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+        // Services stop in reverse order: retrain commands are ended first, the ingest loop commits and stops,
+        // then webhook delivery, HTTP last.
+        let group = ServiceGroup(services: [http, webhooks, ingest, retrain], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         try await group.run()
     }
 }

@@ -6,7 +6,7 @@ public import DriftEngine
 /// (info 6, warning 4, critical 2), `SYSLOG_IDENTIFIER=driftd`, `DRIFTD_MONITOR`, `DRIFTD_KIND`,
 /// `DRIFTD_SEVERITY`, `DRIFTD_FINGERPRINT`. Where the alert has them: `DRIFTD_WINDOW`,
 /// `DRIFTD_FEATURE`, `DRIFTD_METHOD`, `DRIFTD_METRIC`, `DRIFTD_BOUND`, `DRIFTD_VALUE`,
-/// `DRIFTD_THRESHOLD`, `DRIFTD_DETECTOR`, `DRIFTD_DETECTOR_NAME`, `DRIFTD_RECORD`.
+/// `DRIFTD_THRESHOLD`, `DRIFTD_DETECTOR`, `DRIFTD_DETECTOR_NAME`, `DRIFTD_RECORD`, `DRIFTD_ATTEMPT`.
 ///
 /// Numbers are written exactly: integers in decimal, doubles as Swift's `description` (the
 /// shortest decimal that reads back as the same double: `0.31`, `1e-05`, `nan`, `inf`).
@@ -53,6 +53,7 @@ public struct JournalEntry: Sendable, Equatable {
         add("DRIFTD_DETECTOR", alert.detector)
         add("DRIFTD_DETECTOR_NAME", alert.detectorName)
         add("DRIFTD_RECORD", alert.record.map { String($0) })
+        add("DRIFTD_ATTEMPT", alert.attempt.map { String($0) })
         fields.append(Field("DRIFTD_FINGERPRINT", AlertFingerprint.of(alert)))
         self.fields = fields
     }
@@ -74,6 +75,22 @@ public struct JournalEntry: Sendable, Equatable {
             Field("DRIFTD_ATTEMPTS", String(attempts)),
             Field("DRIFTD_ERROR", reason),
         ]
+    }
+
+    /// One line a retrain or promote command wrote: `PRIORITY` info (6) for stdout, warning (4) for
+    /// stderr, with the monitor, episode, attempt and stream, so `journalctl -t driftd
+    /// DRIFTD_MONITOR=M DRIFTD_ATTEMPT=2` shows what an attempt printed.
+    public init(commandOutput line: String, stream: String, command: String, monitor: String, episode: Int64, attempt: Int?) {
+        fields = [
+            Field("MESSAGE", "\(monitor) \(command)\(attempt.map { " attempt \($0)" } ?? ""): \(line)"),
+            Field("PRIORITY", stream == "stderr" ? "4" : "6"),
+            Field("SYSLOG_IDENTIFIER", Self.syslogIdentifier),
+            Field("DRIFTD_MONITOR", monitor),
+            Field("DRIFTD_COMMAND", command),
+            Field("DRIFTD_EPISODE", String(episode)),
+            Field("DRIFTD_STREAM", stream),
+        ]
+        if let attempt { fields.append(Field("DRIFTD_ATTEMPT", String(attempt))) }
     }
 
     /// The value of the first field called `name`, if any.

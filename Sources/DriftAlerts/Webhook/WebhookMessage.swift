@@ -30,6 +30,18 @@ public struct AlertNotification: Sendable, Equatable, Codable {
     }
 }
 
+extension AlertNotification {
+    /// A notification for an event that is posted once and never tracked or resolved (the retrain
+    /// loop's alerts): its id is 16 hex digits of SHA-256("driftd-event-v1" US fingerprint US key),
+    /// `key` naming the event (e.g. the episode and attempt), so a retried commit posts the same id.
+    public static func event(_ alert: Alert, key: String, at now: Double) -> AlertNotification {
+        let fingerprint = AlertFingerprint.of(alert)
+        return AlertNotification(alert: alert, status: .firing, fingerprint: fingerprint,
+                                 id: AlertFingerprint.hex16(of: ["driftd-event-v1", fingerprint, key].joined(separator: "\u{1F}")),
+                                 startsAt: now, at: now)
+    }
+}
+
 /// The request bodies of the three webhook formats (CONTRACT.md §6, docs/alerts.md).
 public enum WebhookMessage {
     /// The body posted for `notification` in `format`, as UTF-8 JSON.
