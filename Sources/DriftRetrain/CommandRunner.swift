@@ -16,14 +16,17 @@ import SystemPackage
 /// - as soon as the leader has exited, whatever is left in its group gets SIGKILL: a background
 ///   child can neither keep running nor hold the output pipes open (swift-subprocess stops reading
 ///   the pipes when the leader exits). The group is signalled while the leader is still an unreaped
-///   zombie where possible, so the group id cannot be reused meanwhile.
+///   zombie where possible, so the group id cannot be reused meanwhile;
+/// - if the calling task is cancelled, swift-subprocess ends the group (SIGTERM, then SIGKILL after
+///   ``CommandRun/killGrace``) and the outcome reports how the leader ended.
 public enum CommandRunner {
     /// Runs the command in a new process group; each complete stdout/stderr line (UTF-8, lossy; a final line without newline too; lines longer than 64 KiB cut) is handed to `onLine` as it comes.
     /// When the leader exits, any process left in its group is killed (SIGKILL) so a background child cannot keep running or hold the pipes open.
     ///
     /// - Parameters:
     ///   - command: What to run.
-    ///   - onLine: Called for each line, in order within each stream, from any thread.
+    ///   - onLine: Called for each line, in order within each stream; the two streams are read
+    ///     concurrently, so calls for stdout and stderr may overlap and come from any thread.
     ///   - onStart: Called once with the leader's pid (which is also the process group id) right after spawn.
     /// - Returns: How the command ended; never throws: a spawn failure is `.couldNotStart`.
     public static func run(
@@ -36,6 +39,9 @@ public enum CommandRunner {
         switch ExecutableResolver.resolve(command.argv.first ?? "", workingDirectory: command.workingDirectory, path: environmentPath) {
         case .success(let path): executable = path
         case .failure(let failure): return .couldNotStart(failure.message)
+        }
+        if let bad = command.environment.keys.sorted().first(where: { $0.isEmpty || $0.contains("=") || $0.utf8.contains(0) }) {
+            return .couldNotStart("invalid environment variable name '\(bad)'")
         }
         let state = RunControl()
         return await withTaskGroup(of: CommandOutcome?.self) { group in
@@ -71,7 +77,9 @@ public enum CommandRunner {
         options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: command.killGrace)]
         var overrides: [Environment.Key: String?] = [:]
         for (name, value) in command.environment {
-            guard let key = Environment.Key(rawValue: name) else { continue }
+            guard let key = Environment.Key(rawValue: name) else {
+                return .couldNotStart("invalid environment variable name '\(name)'")
+            }
             overrides[key] = value
         }
         let configuration = Configuration(
