@@ -3,6 +3,12 @@ import Glibc
 
 /// Resolves `argv[0]` as `execvp(3)` would in the child (see ``CommandRun``), with a clear reason when it cannot.
 enum ExecutableResolver {
+    /// Why a command could not be started, in words.
+    struct ResolutionFailure: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
+    }
+
     /// The absolute path to run, or the reason it cannot be run.
     static func resolve(_ name: String, workingDirectory: String, path: String?) -> Result<String, ResolutionFailure> {
         guard !name.isEmpty else { return .failure(ResolutionFailure("argv is empty: no program to run")) }
@@ -29,10 +35,4 @@ enum ExecutableResolver {
         guard access(path, X_OK) == 0 else { return "not executable" }
         return nil
     }
-}
-
-/// Why a command could not be started, in words.
-struct ResolutionFailure: Error {
-    let message: String
-    init(_ message: String) { self.message = message }
 }

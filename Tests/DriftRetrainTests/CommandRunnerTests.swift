@@ -143,6 +143,14 @@ struct CommandRunnerTests {
         #expect(outcome == .couldNotStart(folder.path + "/plain.sh: not executable"))
     }
 
+    @Test func invalidEnvironmentNameCouldNotStart() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let script = try folder.script("ok.sh", "exit 0")
+        let (outcome, _, _) = await run(CommandRun(argv: [script], environment: ["A=B": "x"], workingDirectory: folder.path, timeout: .seconds(5)))
+        #expect(outcome == .couldNotStart("invalid environment variable name 'A=B'"))
+    }
+
     @Test func finalLineWithoutNewlineIsDelivered() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
