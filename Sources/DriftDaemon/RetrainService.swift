@@ -1,5 +1,5 @@
 public import DriftAlerts
-import DriftEngine
+public import DriftEngine
 import DriftRetrain
 public import DriftRules
 public import DriftStore
@@ -38,21 +38,21 @@ public final class RetrainService: Service, Sendable {
     private let store: StateStore
     private let logger: Logger
     private let rules: @Sendable () -> [MonitorRule]
-    private let onAlertsCommitted: @Sendable () -> Void
+    private let onAlert: @Sendable (Alert) -> Void
     private let journal = JournalSink()
     private let workQueued = Atomic<Bool>(true)
     /// Monitors whose episode a task is driving.
     private let driving = Mutex<Set<String>>([])
 
-    /// `rules` gives the rules in force (they change on reload); `onAlertsCommitted` is called after
-    /// alerts were committed (to wake the webhook dispatcher).
+    /// `rules` gives the rules in force (they change on reload); `onAlert` is called with each alert
+    /// once it is committed (metrics, and to wake the webhook dispatcher).
     public init(configuration: Configuration, store: StateStore, logger: Logger, rules: @escaping @Sendable () -> [MonitorRule],
-                onAlertsCommitted: @escaping @Sendable () -> Void = {}) {
+                onAlert: @escaping @Sendable (Alert) -> Void = { _ in }) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
         self.rules = rules
-        self.onAlertsCommitted = onAlertsCommitted
+        self.onAlert = onAlert
     }
 
     /// Says that triggers were queued (after an ingest round committed some).
@@ -133,6 +133,11 @@ public final class RetrainService: Service, Sendable {
     /// Runs an episode's next steps until it ends, the daemon stops, or its rule is gone.
     private func drive(_ start: RetrainEpisode) async {
         var episode = start
+        if episode.attemptsBegun > 0, let rule = rule(episode.monitor) {
+            audit(ModelRegistry(root: registryRoot(rule)),
+                  AuditEntry(time: RegistryTime.now(), action: "episode_resumed", monitor: episode.monitor, episode: episode.id,
+                             attempt: episode.attemptsBegun, reason: "driftd started with the episode running"))
+        }
         while !Task.isShuttingDownGracefully {
             guard let rule = rule(episode.monitor), let retrain = rule.retrain else {
                 logger.warning("retrain episode paused: the monitor has no retrain rule now", metadata: ["monitor": "\(episode.monitor)", "episode": "\(episode.id)"])
@@ -209,7 +214,7 @@ public final class RetrainService: Service, Sendable {
         let violations = workdirGuard.violations(since: before)
         let verdict: CandidateCheck.Verdict
         if !outcome.succeeded {
-            verdict = .loss(reason: "the retrain command \(outcome)", metrics: nil)
+            verdict = .loss(reason: "the retrain command \(outcome.description(timeout: command.timeout))", metrics: nil)
         } else if !violations.isEmpty {
             verdict = .loss(reason: "the retrain command wrote outside its workdir: \(violations.prefix(3).joined(separator: ", "))", metrics: nil)
         } else {
@@ -297,7 +302,7 @@ public final class RetrainService: Service, Sendable {
             step.deliveries = MonitorRunner.deliveries(of: .event(alert, key: key, at: now), alertIndex: 0, rule: rule, now: now)
         }
         try store.commit([step], now: now)
-        if alert != nil { onAlertsCommitted() }
+        if let alert { onAlert(alert) }
     }
 
     /// Runs a command with its output going to journald line by line; a daemon stop ends its process group.

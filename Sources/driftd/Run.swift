@@ -68,7 +68,10 @@ struct Run: AsyncParsableCommand {
         var retrainConfiguration = RetrainService.Configuration(stateFolder: stateFolder(state))
         retrainConfiguration.maxConcurrent = max(1, maxRetrains)
         let retrain = RetrainService(configuration: retrainConfiguration, store: ingest.store, logger: logger, rules: { ingest.rules },
-                                     onAlertsCommitted: { webhooks.wake() })
+                                     onAlert: { alert in
+                                         metrics.alertRaised(alert)
+                                         webhooks.wake()
+                                     })
         retrainer.withLock { $0 = retrain }
         let http: HTTPService
         do {
