@@ -52,7 +52,8 @@ def read_records(path):
             if not isinstance(features, dict):
                 problems.append("line %d: features is not an object" % number)
                 continue
-            records.append({"id": obj.get("id"), "features": features, "label": label})
+            records.append({"id": obj.get("id"), "features": features, "label": label,
+                            "prediction": obj.get("prediction")})
     return records, problems
 
 
@@ -284,6 +285,58 @@ def fit_logistic(rows, y, dim, alpha, max_iter=100, tol=1e-9, log=None):
         if change < tol or abs(previous - current) <= tol * max(1.0, abs(current)):
             return coef, iteration
     return coef, max_iter
+
+
+# --- Where the production model's error rose ----------------------------------------------
+
+def production_errors(records, y, task):
+    """The production model's error on each record, from its "prediction" field, as driftd's
+    concept-drift detectors see it: absolute error (regression) or 0/1 wrong (binary).
+    None when a record has no usable prediction."""
+    errors = []
+    for record, target in zip(records, y):
+        prediction = record.get("prediction")
+        if task == "binary":
+            value = binary_value(prediction)
+            if value is None:
+                return None
+            errors.append(float(value != target))
+        else:
+            if not is_number(prediction):
+                return None
+            errors.append(abs(prediction - target))
+    return errors
+
+
+def change_point(errors, min_segment, min_z=5.0):
+    """The most likely single rise in the mean of errors (least squares split).
+
+    Returns (index of the first record after the change, mean before, mean after, z) when the
+    mean after is higher by at least min_z standard errors (pooled within-segment variance)
+    and both segments hold at least min_segment values; otherwise None."""
+    n = len(errors)
+    if n < 2 * min_segment:
+        return None
+    prefix = [0.0]
+    for e in errors:
+        prefix.append(prefix[-1] + e)
+    total = prefix[-1]
+    best, best_gain = None, 0.0
+    for c in range(min_segment, n - min_segment + 1):
+        m1 = prefix[c] / c
+        m2 = (total - prefix[c]) / (n - c)
+        gain = c * (n - c) / n * (m2 - m1) ** 2
+        if m2 > m1 and gain > best_gain:
+            best, best_gain = c, gain
+    if best is None:
+        return None
+    m1 = prefix[best] / best
+    m2 = (total - prefix[best]) / (n - best)
+    within = (math.fsum((e - m1) ** 2 for e in errors[:best]) + math.fsum((e - m2) ** 2 for e in errors[best:])) / (n - 2)
+    if within <= 0:
+        return (best, m1, m2, math.inf)
+    z = (m2 - m1) / math.sqrt(within * (1.0 / best + 1.0 / (n - best)))
+    return (best, m1, m2, z) if z >= min_z else None
 
 
 # --- Metrics (as scikit-learn computes them) ---------------------------------------------

@@ -7,6 +7,7 @@
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -111,6 +112,32 @@ class Trainers(unittest.TestCase):
         # while the initial model is fine before the shift
         before = serve.data_records(2000, seed=14)
         self.assertAlmostEqual(rmse_of(initial, before) / serve.NOISE_SD, 1.0, delta=0.08)
+
+    def test_since_change_trains_on_the_new_regime(self):
+        # driftd's DRIFTD_DATA soon after the shift: 4700 old-regime records, 300 new, with the
+        # production (initial) model's predictions
+        initial = m.load_model(INITIAL_MODEL)
+        records = serve.data_records(5000, seed=17, shift_at=4700)
+        for record in records:
+            record["prediction"] = round(initial.predict(record["features"])[0], 2)
+        production_rmse = math.sqrt(sum((r["prediction"] - r["label"]) ** 2 for r in records[-1000:]) / 1000)
+        held_out = serve.data_records(2000, seed=18, shift_at=0)
+        plain, plain_model, _ = self.train(records)
+        metrics, fitted, done = self.train(records, "--since-change")
+        found = re.search(r"rises at record (\d+) of 5000", done.stdout)
+        self.assertIsNotNone(found, done.stdout)
+        self.assertAlmostEqual(int(found.group(1)), 4700, delta=20)           # the estimate is statistical
+        self.assertEqual(metrics["n_train"] + metrics["n_test"], 5000 - int(found.group(1)))
+        self.assertLess(metrics["rmse"], 0.7 * production_rmse)           # wins driftd's check
+        self.assertLess(rmse_of(fitted, held_out), 1.3 * serve.NOISE_SD)  # and is a model of the new regime
+        self.assertGreater(rmse_of(plain_model, held_out), 2.0 * serve.NOISE_SD)   # unlike the plain fit
+        # no rise: all records are used
+        steady = serve.data_records(3000, seed=19)
+        for record in steady:
+            record["prediction"] = round(initial.predict(record["features"])[0], 2)
+        metrics, _, done = self.train(steady, "--since-change")
+        self.assertIn("no clear rise", done.stdout)
+        self.assertEqual(metrics["n_train"] + metrics["n_test"], 3000)
 
     def test_initial_model_regenerates_byte_for_byte(self):
         # the recipe in README.md

@@ -2,12 +2,16 @@
 """Example retrain command for driftd (CONTRACT.md section 7). Python 3 standard library only.
 
     train.py [--task auto|regression|binary] [--alpha A] [--test-fraction F] [--max-categories K]
+             [--since-change [--min-change-records M]]
 
 Reads the labeled records in $DRIFTD_DATA (JSON Lines: id, ts, features, prediction, score,
 label), holds out the last 20% of them in file order, fits ridge regression (normal equations,
 Gaussian elimination) or L2-regularised logistic regression (Newton's method) on the rest, and
 writes $DRIFTD_WORKDIR/model.json and $DRIFTD_WORKDIR/metrics.json (measured on the held-out
-records). Exit status: 0 on success, 2 for unusable data or a bad environment.
+records). With --since-change, when the production model's error (the records' "prediction"
+against their "label") rose part-way through the file, only the records from the rise on are
+used (and their last 20% held out): a model of the new regime, not of the old one.
+Exit status: 0 on success, 2 for unusable data or a bad environment.
 """
 
 import argparse
@@ -47,6 +51,11 @@ def main(argv=None):
     parser.add_argument("--alpha", type=float, default=1.0, help="L2 penalty on the (standardised) weights, default 1.0")
     parser.add_argument("--test-fraction", type=float, default=0.2,
                         help="share of the records, the last in file order, held out for metrics.json (default 0.2)")
+    parser.add_argument("--since-change", action="store_true",
+                        help="if the production model's error (from the records' prediction field) rose part-way "
+                             "through the data, train and test only on the records after the rise")
+    parser.add_argument("--min-change-records", type=int, default=100,
+                        help="with --since-change: the fewest records after a rise to use it (default 100)")
     parser.add_argument("--max-categories", type=int, default=100,
                         help="one-hot columns per string feature: the most frequent values (default 100)")
     args = parser.parse_args(argv)
@@ -83,6 +92,22 @@ def main(argv=None):
 
         task = m.detect_task([r["label"] for r in records]) if args.task == "auto" else args.task
         y = m.targets(records, task)
+        change = None
+        if args.since_change:
+            errors = m.production_errors(records, y, task)
+            if errors is None:
+                log("--since-change: some records have no usable prediction; using all records")
+            else:
+                change = m.change_point(errors, max(args.min_change_records, MIN_RECORDS))
+                if change is None:
+                    log("--since-change: no clear rise in the production error; using all records")
+                else:
+                    first, before, after, z = change
+                    log("--since-change: production error rises at record %d of %d (mean %s %.4g -> %.4g, z %.1f); "
+                        "using the %d records from there"
+                        % (first, len(records), "absolute error" if task == "regression" else "0/1 error",
+                           before, after, z, len(records) - first))
+                    records, y = records[first:], y[first:]
         n_test = max(1, int(round(len(records) * args.test_fraction)))
         n_train = len(records) - n_test
         train, test = records[:n_train], records[n_train:]
@@ -111,6 +136,8 @@ def main(argv=None):
             log("logistic regression converged in %d Newton iterations" % iterations)
             extra = {"fit": {"method": "logistic", "alpha": args.alpha, "n_train": n_train,
                              "iterations": iterations}}
+        if change is not None:
+            extra["fit"]["since_record"] = change[0]
         document = m.model_document(task, encoder, coef, extra)
         fitted = m.Model(document)
 
