@@ -131,6 +131,13 @@ class Trainers(unittest.TestCase):
         self.assertLess(metrics["rmse"], 0.7 * production_rmse)           # wins driftd's check
         self.assertLess(rmse_of(fitted, held_out), 1.3 * serve.NOISE_SD)  # and is a model of the new regime
         self.assertGreater(rmse_of(plain_model, held_out), 2.0 * serve.NOISE_SD)   # unlike the plain fit
+        # a rise with too few records after it: all records are used, with a warning
+        early = serve.data_records(3000, seed=20, shift_at=2950)
+        for record in early:
+            record["prediction"] = round(initial.predict(record["features"])[0], 2)
+        metrics, _, done = self.train(early, "--since-change")
+        self.assertIn("fewer than --min-change-records 100", done.stdout)
+        self.assertEqual(metrics["n_train"] + metrics["n_test"], 3000)
         # no rise: all records are used
         steady = serve.data_records(3000, seed=19)
         for record in steady:

@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import model as m  # noqa: E402
 
 MIN_RECORDS = 10
+CHANGE_DETECTION_SEGMENT = 20     # the fewest records on either side of a detected rise
 
 
 def log(message):
@@ -98,9 +99,15 @@ def main(argv=None):
             if errors is None:
                 log("--since-change: some records have no usable prediction; using all records")
             else:
-                change = m.change_point(errors, max(args.min_change_records, MIN_RECORDS))
+                change = m.change_point(errors, CHANGE_DETECTION_SEGMENT)
                 if change is None:
                     log("--since-change: no clear rise in the production error; using all records")
+                elif len(records) - change[0] < max(args.min_change_records, MIN_RECORDS):
+                    log("--since-change: warning: the production error rises at record %d of %d, but only %d records "
+                        "follow, fewer than --min-change-records %d; using all records (this candidate is unlikely "
+                        "to beat production: retrain again once more labeled records have arrived)"
+                        % (change[0], len(records), len(records) - change[0], args.min_change_records))
+                    change = None
                 else:
                     first, before, after, z = change
                     log("--since-change: production error rises at record %d of %d (mean %s %.4g -> %.4g, z %.1f); "
