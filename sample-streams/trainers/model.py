@@ -43,7 +43,7 @@ def read_records(path):
                 problems.append("line %d: not a JSON object" % number)
                 continue
             label = obj.get("label")
-            if label is None:
+            if label is None or (isinstance(label, float) and not math.isfinite(label)):
                 problems.append("line %d: no label" % number)
                 continue
             features = obj.get("features")
