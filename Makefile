@@ -21,7 +21,8 @@ $(PYTHON): scripts/requirements.txt
 
 venv: $(PYTHON)
 
-## demo: replay the bundled sample streams and print what drifted where.
+## demo: replay the bundled sample streams and print what drifted where; then run the daemon on a
+## live stream that decays, and watch it retrain, promote and recover (scripts/demo_retrain.py).
 demo: build
 	@mkdir -p $(OUT)
 	@echo "== driftd check rules/*.json"
@@ -30,6 +31,8 @@ demo: build
 		echo; echo "== driftd replay rules/$$rule.json --report $(OUT)/$$rule.json"; \
 		$(BIN_DIR)/driftd replay rules/$$rule.json --report $(OUT)/$$rule.json || exit 1; \
 	done
+	@echo; echo "== the retrain-check loop, live: scripts/demo_retrain.py"
+	@python3 scripts/demo_retrain.py $(BIN_DIR)/driftd $(OUT)/demo-retrain
 
 ## test: the whole suite (Swift tests against a real journald, the unit file checks, then the
 ## rule schema check against the examples). journald is started if none runs, and stopped after
@@ -41,6 +44,7 @@ test: venv
 	DRIFTD_BINARY=$(BIN_DIR)/driftd DRIFTD_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test $(BUILD_ARGS) --skip-build
 	DRIFTD_BINARY=$(BIN_DIR)/driftd scripts/check_units.sh
 	$(PYTHON) scripts/check_rules_schema.py
+	python3 sample-streams/trainers/test_trainers.py
 
 ## test-systemd: opt-in, not part of `make test`: driftd.service hosted by a real systemd manager,
 ## the host's /usr booted in systemd-nspawn (scripts/systemd_host_test.sh, docs/systemd.md). Needs

@@ -74,7 +74,7 @@ public final class IngestService: Service, @unchecked Sendable {
     private let reloadRequested = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
     private let state = Mutex(Snapshot())
-    private let rulesInForce = Mutex<[MonitorRule]>([])
+    private let rulesInForce: Mutex<[MonitorRule]>
 
     /// What a round did, for metrics.
     public struct RoundReport: Sendable {
@@ -107,8 +107,9 @@ public final class IngestService: Service, @unchecked Sendable {
         } catch {
             throw DaemonError(message: error.description)
         }
-        runners = try Self.loadRunners(rulesFolder: configuration.rulesFolder, store: store, keeping: [])
-        rulesInForce.withLock { $0 = runners.map(\.rule) }
+        let loaded = try Self.loadRunners(rulesFolder: configuration.rulesFolder, store: store, keeping: [])
+        runners = loaded
+        rulesInForce = Mutex(loaded.map(\.rule))
         do {
             watcher = try FileWatcher(patterns: runners.flatMap(\.patterns))
         } catch {

@@ -1,4 +1,4 @@
-public import DriftAlerts
+import DriftAlerts
 public import DriftEngine
 import DriftRetrain
 public import DriftRules

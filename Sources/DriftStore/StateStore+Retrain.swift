@@ -1,5 +1,5 @@
 public import DriftRetrain
-public import Foundation
+import Foundation
 import GRDB
 
 extension StateStore {
