@@ -12,7 +12,7 @@ every mile takes longer, so the model's error jumps):
 - `taxi-live-hopeless` retrains with always_worse.py: three failed attempts, retrain_exhausted.
 
 Then it prints the windows' RMSE, the alerts (as they appear in journald), the registry and the
-audit log, and stops the daemon. About 30 seconds.
+audit log, and stops the daemon. About 25 seconds.
 """
 import json
 import os
@@ -31,7 +31,7 @@ shutil.rmtree(out, ignore_errors=True)
 for folder in (stream, rules, state):
     os.makedirs(folder)
 
-RECORDS, SHIFT_AT, RATE = 7000, 3500, 500
+RECORDS, SHIFT_AT, RATE = 9000, 3500, 500
 
 
 def rule(monitor, command):
@@ -71,7 +71,7 @@ def kinds(monitor):
 
 print(f"== driftd run --rules {os.path.relpath(rules, ROOT)} --state {os.path.relpath(state, ROOT)}   (two monitors, one live stream)")
 daemon_log = open(os.path.join(out, "daemon.log"), "w")
-daemon = subprocess.Popen([binary, "run", "--rules", rules, "--state", state, "--listen", "127.0.0.1:0"],
+daemon = subprocess.Popen([binary, "run", "--rules", rules, "--state", state, "--listen", "127.0.0.1:0", "--max-retrains", "2"],
                           stdout=daemon_log, stderr=daemon_log)
 print(f"== serve.py: {RECORDS} trips at {RATE}/s, the traffic changes at trip {SHIFT_AT}; "
       "predictions come from the registry's current model")

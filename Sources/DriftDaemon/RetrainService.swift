@@ -117,7 +117,7 @@ public final class RetrainService: Service, Sendable {
                                              metric: retrain.metric.rawValue, maxAttempts: retrain.maxAttempts, startedAt: now)
                 step.settledTriggers = [.init(id: queued.id, state: "started", episode: episode.id)]
                 let where_ = queued.trigger.window.map { " in window \($0)" } ?? ""
-                let production = queued.trigger.productionValue.map { ", production \(retrain.metric.rawValue) \($0)" } ?? ""
+                let production = queued.trigger.productionValue.map { ", production \(retrain.metric.rawValue) \(AlertRaiser.format($0))" } ?? ""
                 let alert = Alert(monitor: rule.monitor, kind: .retrainStarted, window: queued.trigger.window, metric: retrain.metric.rawValue,
                                   threshold: queued.trigger.productionValue,
                                   message: "\(rule.monitor): retrain episode \(episode.id) started by \(queued.trigger.summary)\(where_)\(production); up to \(episode.maxAttempts) attempts")
@@ -270,10 +270,10 @@ public final class RetrainService: Service, Sendable {
             }
         }
         episode.win(attempt: attempt, version: version.version, at: now)
-        let production = episode.trigger.productionValue.map { " vs production \($0)" } ?? ""
+        let production = episode.trigger.productionValue.map { " vs production \(AlertRaiser.format($0))" } ?? ""
         let alert = Alert(monitor: rule.monitor, kind: .modelPromoted, window: episode.trigger.window, metric: episode.metric,
                           value: candidate, threshold: episode.trigger.productionValue, attempt: attempt,
-                          message: "\(rule.monitor): model version \(version.version) promoted (\(episode.metric) \(candidate.map { "\($0)" } ?? "?")\(production), attempt \(attempt) of episode \(episode.id))\(note)")
+                          message: "\(rule.monitor): model version \(version.version) promoted (\(episode.metric) \(candidate.map(AlertRaiser.format) ?? "?")\(production), attempt \(attempt) of episode \(episode.id))\(note)")
         try commit(episode, alert: alert, key: "episode-\(episode.id)/promoted", rule: rule, now: now)
         audit(registry, AuditEntry(time: RegistryTime.rfc3339(now), action: "promoted", monitor: rule.monitor, episode: episode.id, attempt: attempt, version: version.version, metric: episode.metric, candidate: candidate, production: episode.trigger.productionValue, reason: alert.message))
         logger.notice("model promoted", metadata: ["monitor": "\(rule.monitor)", "episode": "\(episode.id)", "version": "\(version.version)"])

@@ -72,7 +72,7 @@ public enum AlertRaiser {
     }
 
     /// A short human form of a number (3 significant digits) for messages; reports keep full precision.
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
         if value != 0 && (abs(value) < 0.001 || abs(value) >= 1e6) {
             var exponent = Int((log10(abs(value))).rounded(.down))

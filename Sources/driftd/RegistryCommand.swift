@@ -1,5 +1,6 @@
 import ArgumentParser
 import DriftDaemon
+import DriftEngine
 import DriftRetrain
 import DriftRules
 import DriftStore
@@ -58,8 +59,8 @@ struct RegistryCommand: AsyncParsableCommand {
                     let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
                     print(String(decoding: data, as: UTF8.self))
                 } else {
-                    let value = version.metrics[version.metric].map { "\(version.metric) \($0)" } ?? version.metric
-                    let production = version.productionValue.map { " (production \($0))" } ?? ""
+                    let value = version.metrics[version.metric].map { "\(version.metric) \(AlertRaiser.format($0))" } ?? version.metric
+                    let production = version.productionValue.map { " (production \(AlertRaiser.format($0)))" } ?? ""
                     print("\(version.version == current ? "*" : " ") \(version.version)  \(version.createdAt)  episode \(version.episode) attempt \(version.attempt)  \(value)\(production)  trigger: \(version.trigger)")
                 }
             }

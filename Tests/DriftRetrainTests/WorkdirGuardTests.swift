@@ -43,6 +43,15 @@ struct WorkdirGuardTests {
         #expect(guardian.violations(since: before) == [])
     }
 
+    @Test func theDaemonAppendingToTheAuditLogIsCleanButTruncatingItIsCaught() async throws {
+        let (folder, registry, workdir, guardian, before) = try prepare()
+        defer { folder.remove() }
+        try registry.appendAudit(AuditEntry(time: RegistryTime.now(), action: "trigger_suppressed", monitor: "m"))
+        #expect(guardian.violations(since: before) == [])
+        try await runCommand(#": > "$REGISTRY/audit.jsonl""#, in: folder, workdir: workdir, registry: registry)
+        #expect(guardian.violations(since: before) == ["\(registry.root)/audit.jsonl: changed"])
+    }
+
     @Test func writingIntoAnExistingVersionIsCaught() async throws {
         let (folder, registry, workdir, guardian, before) = try prepare()
         defer { folder.remove() }
