@@ -371,6 +371,8 @@ def schema():
             "triggers": {"description": "The alert kinds that start a retrain episode.", "type": "array", "minItems": 1, "uniqueItems": True,
                          "items": {"enum": ["performance_degraded", "concept_drift", "data_drift", "prediction_drift"]},
                          "default": ["performance_degraded", "concept_drift"]},
+            "after_promotion": {"description": "The reference after a promotion: keep it, or rebaseline (the next records after the promotion, as many as the reference holds, become the reference).",
+                                "enum": ["keep", "rebaseline"], "default": "keep"},
             "min_drifted_features": {"description": "A data_drift trigger needs at least this many features drifting in one window.",
                                      "type": "integer", "minimum": 1, "maximum": 100000, "default": 1},
         }, ["command", "metric"], description="The bounded retrain-check loop. Needs 'labels'."),

@@ -72,6 +72,8 @@ public final class IngestService: Service, @unchecked Sendable {
     private var journalFailing = false
     private let notifier = SystemdNotifier()
     private let reloadRequested = Atomic<Bool>(false)
+    /// Set when a promotion asked for a rebaseline (and at start, for requests a crash left).
+    private let rebaselineRequested = Atomic<Bool>(true)
     private let stopRequested = Atomic<Bool>(false)
     private let state = Mutex(Snapshot())
     private let rulesInForce: Mutex<[MonitorRule]>
@@ -162,6 +164,12 @@ public final class IngestService: Service, @unchecked Sendable {
         return runners
     }
 
+    /// Says that a promotion stored a rebaseline request: the next round carries it out.
+    public func rebaselineQueued() {
+        rebaselineRequested.store(true, ordering: .relaxed)
+        watcher.wake()
+    }
+
     /// Asks the loop to re-read the rules before its next round (SIGHUP).
     public func requestReload() {
         reloadRequested.store(true, ordering: .relaxed)
@@ -218,6 +226,15 @@ public final class IngestService: Service, @unchecked Sendable {
     private func round() throws -> Bool {
         let now = Date().timeIntervalSince1970
         var results: [(MonitorRunner, MonitorRunner.StepResult, Double)] = []
+        if rebaselineRequested.exchange(false, ordering: .relaxed) {
+            do {
+                let requests = try store.rebaselineRequests()
+                for runner in runners { runner.pendingRebaselines = requests[runner.rule.monitor] ?? [] }
+            } catch {
+                rebaselineRequested.store(true, ordering: .relaxed)
+                logger.error("state database: \(error)")
+            }
+        }
         for runner in runners {
             let started = ContinuousClock.now
             do {

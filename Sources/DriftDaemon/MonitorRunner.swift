@@ -109,9 +109,18 @@ final class MonitorRunner {
                 return []
             case .predictions:
                 return engine.ingestPredictionLine(bytes, file: line.file, lineNumber: line.lineNumber)
+            case .control:
+                if line.bytes == Self.rebaselineInstruction { engine.rebaseline() }
+                return []
             }
         }
     }
+
+    /// The control line that re-baselines the engine's reference where it stands in the input.
+    static let rebaselineInstruction = Array("rebaseline".utf8)
+
+    /// Rebaseline requests (store ids) the next step carries out, first thing.
+    var pendingRebaselines: [Int64] = []
 
     /// The id a held prediction waits on; nil (released at once) for a malformed line, and for every
     /// line of a monitor without labels, which never waits (no second parse on that path).
@@ -134,6 +143,13 @@ final class MonitorRunner {
     /// evaluates the windows they complete. Nothing is stored: the caller commits the step.
     func step(now: Double, limit: Int) throws(IngestError) -> StepResult {
         var result = StepResult(step: StateStore.Step(monitor: rule.monitor))
+        if !pendingRebaselines.isEmpty {
+            let control = StateStore.InputLine(stream: .control, file: "", lineNumber: 0, bytes: Self.rebaselineInstruction, readAt: now)
+            _ = Self.feed(control, to: engine)
+            result.step.fed.append(control)
+            result.step.rebaselinesDone = pendingRebaselines
+            pendingRebaselines = []
+        }
         let malformedBefore = engine.counts.malformedLines
         let detectionsBefore = engine.detections.count
         func line(_ tailed: TailedLine, _ stream: StateStore.Stream) -> StateStore.InputLine? {

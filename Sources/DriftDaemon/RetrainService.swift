@@ -39,20 +39,23 @@ public final class RetrainService: Service, Sendable {
     private let logger: Logger
     private let rules: @Sendable () -> [MonitorRule]
     private let onAlert: @Sendable (Alert) -> Void
+    private let onRebaselineRequested: @Sendable () -> Void
     private let journal = JournalSink()
     private let workQueued = Atomic<Bool>(true)
     /// Monitors whose episode a task is driving.
     private let driving = Mutex<Set<String>>([])
 
     /// `rules` gives the rules in force (they change on reload); `onAlert` is called with each alert
-    /// once it is committed (metrics, and to wake the webhook dispatcher).
+    /// once it is committed (metrics, and to wake the webhook dispatcher); `onRebaselineRequested`
+    /// after a promotion stored a rebaseline request (`after_promotion: "rebaseline"`) for the ingest loop.
     public init(configuration: Configuration, store: StateStore, logger: Logger, rules: @escaping @Sendable () -> [MonitorRule],
-                onAlert: @escaping @Sendable (Alert) -> Void = { _ in }) {
+                onAlert: @escaping @Sendable (Alert) -> Void = { _ in }, onRebaselineRequested: @escaping @Sendable () -> Void = {}) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
         self.rules = rules
         self.onAlert = onAlert
+        self.onRebaselineRequested = onRebaselineRequested
     }
 
     /// Says that triggers were queued (after an ingest round committed some).
@@ -73,7 +76,8 @@ public final class RetrainService: Service, Sendable {
                 lastLook = .now
                 do {
                     try admitQueuedTriggers()
-                    for episode in try store.episodes(running: true) {
+                    // An episode whose monitor has no retrain rule now waits until it has one again.
+                    for episode in try store.episodes(running: true) where rule(episode.monitor)?.retrain != nil {
                         let started = driving.withLock { monitors in
                             guard !monitors.contains(episode.monitor), monitors.count < configuration.maxConcurrent else { return false }
                             monitors.insert(episode.monitor)
@@ -164,8 +168,9 @@ public final class RetrainService: Service, Sendable {
                     logger.error("retrain exhausted", metadata: ["monitor": "\(rule.monitor)", "episode": "\(episode.id)"])
                 }
             } catch {
-                // The store refused a commit: try again later from what is stored.
+                // The store refused a commit (a full disk?): try again a little later, from what is stored.
                 logger.error("retrain: \(error)", metadata: ["monitor": "\(episode.monitor)", "episode": "\(episode.id)"])
+                try? await Task.sleep(for: .seconds(5))
                 return
             }
         }
@@ -179,6 +184,7 @@ public final class RetrainService: Service, Sendable {
             try await promote(&episode, version: version, rule: rule, retrain: retrain, registry: registry)
             return
         }
+        registry.removeWorkdir(registry.workdirPath(episode: episode.id, attempt: attempt))
         try fail(&episode, attempt: attempt, reason: "interrupted: driftd stopped during the attempt", value: nil, rule: rule, registry: registry)
     }
 
@@ -189,7 +195,7 @@ public final class RetrainService: Service, Sendable {
         try commit(episode, alert: nil, key: "", rule: rule, now: Date().timeIntervalSince1970)
         audit(registry, AuditEntry(time: RegistryTime.rfc3339(Date().timeIntervalSince1970), action: "attempt_started", monitor: rule.monitor, episode: episode.id, attempt: attempt, metric: episode.metric, production: episode.trigger.productionValue))
         let workdir: String
-        let dataPath = registry.root + "/work/episode-\(episode.id)-attempt-\(attempt).data.jsonl"
+        let dataPath = registry.workdirPath(episode: episode.id, attempt: attempt) + ".data.jsonl"
         let records: Int
         do {
             workdir = try registry.makeWorkdir(episode: episode.id, attempt: attempt)
@@ -274,7 +280,10 @@ public final class RetrainService: Service, Sendable {
         let alert = Alert(monitor: rule.monitor, kind: .modelPromoted, window: episode.trigger.window, metric: episode.metric,
                           value: candidate, threshold: episode.trigger.productionValue, attempt: attempt,
                           message: "\(rule.monitor): model version \(version.version) promoted (\(episode.metric) \(candidate.map(AlertRaiser.format) ?? "?")\(production), attempt \(attempt) of episode \(episode.id))\(note)")
-        try commit(episode, alert: alert, key: "episode-\(episode.id)/promoted", rule: rule, now: now)
+        var step = StateStore.Step(monitor: rule.monitor)
+        step.requestsRebaseline = retrain.afterPromotion == .rebaseline
+        try commit(episode, alert: alert, key: "episode-\(episode.id)/promoted", rule: rule, step: step, now: now)
+        if step.requestsRebaseline { onRebaselineRequested() }
         audit(registry, AuditEntry(time: RegistryTime.rfc3339(now), action: "promoted", monitor: rule.monitor, episode: episode.id, attempt: attempt, version: version.version, metric: episode.metric, candidate: candidate, production: episode.trigger.productionValue, reason: alert.message))
         logger.notice("model promoted", metadata: ["monitor": "\(rule.monitor)", "episode": "\(episode.id)", "version": "\(version.version)"])
     }

@@ -79,6 +79,19 @@ public final class MonitorEngine: @unchecked Sendable {
     }
 
     private var referenceCount = 0
+    /// A new reference being collected after `rebaseline()`, and the size it needs.
+    private var rebaselineRows: RecordColumns?
+    private var rebaselineSize = 0
+
+    /// Starts a new reference (the retrain loop's `after_promotion: "rebaseline"`): the next prediction
+    /// records, as many as the current reference holds, replace it once they are all in, and `auto`
+    /// thresholds are calibrated again on them. Windows go on meanwhile, tested against the old
+    /// reference. Does nothing while the first reference is incomplete, or when there is none.
+    public func rebaseline() {
+        guard referenceRows == nil, referenceCount > 0 else { return }
+        rebaselineRows = RecordColumns(numericalCount: layout.numericalCount, categoricalCount: layout.categoricalCount)
+        rebaselineSize = referenceCount
+    }
 
     private func recordMalformed(file: String, line: Int, reason: String) {
         malformedCount += 1
@@ -187,6 +200,14 @@ public final class MonitorEngine: @unchecked Sendable {
         // A count window's last record is in the window; a time window's completing record never is.
         if accepted { parser.commitPrediction(to: buffer, streamIndex: streamIndex) }
         let results = spans.map(evaluate)
+        // A new reference takes over after the windows this record completes were tested.
+        if let rows = rebaselineRows {
+            parser.commitPrediction(to: rows, streamIndex: streamIndex)
+            if rows.count == rebaselineSize {
+                rebaselineRows = nil
+                buildReference(from: rows)
+            }
+        }
         let droppable = planner.droppableRows
         if droppable > 0 && droppable * 2 >= buffer.count {
             buffer.removeFirst(droppable)

@@ -25,9 +25,14 @@ public struct ModelRegistry: Sendable {
         versionsPath + "/\(version)"
     }
 
-    /// A new empty workdir for an attempt: ROOT/work/episode-<E>-attempt-<A> (removed and recreated if it exists). Creates ROOT as needed.
+    /// The workdir of an attempt: ROOT/work/episode-<E>-attempt-<A>.
+    public func workdirPath(episode: Int64, attempt: Int) -> String {
+        workPath + "/episode-\(episode)-attempt-\(attempt)"
+    }
+
+    /// A new empty workdir for an attempt (`workdirPath`; removed and recreated if it exists). Creates ROOT as needed.
     public func makeWorkdir(episode: Int64, attempt: Int) throws(RegistryError) -> String {
-        let path = workPath + "/episode-\(episode)-attempt-\(attempt)"
+        let path = workdirPath(episode: episode, attempt: attempt)
         if FileSystemCalls.fileType(path) != nil {
             do {
                 try FileManager.default.removeItem(atPath: path)

@@ -195,6 +195,16 @@ public struct MonitorRule: Sendable, Equatable {
         public var triggers: [Trigger] = [.performanceDegraded, .conceptDrift]
         /// A `data_drift` trigger needs this many features drifting in one window.
         public var minDriftedFeatures = 1
+        /// What the monitor's reference becomes after a promotion.
+        public var afterPromotion = AfterPromotion.keep
+
+        /// The reference policy after a promotion.
+        public enum AfterPromotion: String, Sendable, Equatable, CaseIterable {
+            /// The reference stays.
+            case keep
+            /// The next records after the promotion, as many as the reference holds, become the reference.
+            case rebaseline
+        }
 
         /// What can start an episode.
         public enum Trigger: String, Sendable, Equatable, CaseIterable {

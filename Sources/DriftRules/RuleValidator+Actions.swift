@@ -99,7 +99,7 @@ extension RuleValidator {
     mutating func readRetrain(_ node: JSONNode, task: MonitorRule.Task) -> MonitorRule.Retrain? {
         let context = "'retrain'"
         let keys = ["command", "max_attempts", "timeout", "metric", "min_improvement", "registry", "cooldown",
-                    "promote_command", "data_records", "triggers", "min_drifted_features"]
+                    "promote_command", "data_records", "triggers", "min_drifted_features", "after_promotion"]
         guard let map = members(of: node, context, allowed: keys) else { return nil }
         let command = required("command", in: map, of: node, context).flatMap { stringArray($0, "command") }
         var metric: MonitorRule.PerformanceCheck.Metric?
@@ -115,6 +115,9 @@ extension RuleValidator {
         if let n = map["cooldown"], let v = duration(n, "cooldown") { retrain.cooldown = v }
         if let n = map["promote_command"], let v = stringArray(n, "promote_command") { retrain.promoteCommand = v }
         if let n = map["data_records"], let v = integer(n, "data_records", in: 1...10_000_000) { retrain.dataRecords = v }
+        if let n = map["after_promotion"], let v = choice(n, "after_promotion", among: MonitorRule.Retrain.AfterPromotion.allCases.map(\.rawValue)) {
+            retrain.afterPromotion = MonitorRule.Retrain.AfterPromotion(rawValue: v) ?? .keep
+        }
         if let n = map["min_drifted_features"], let v = integer(n, "min_drifted_features", in: 1...100_000) { retrain.minDriftedFeatures = v }
         if let n = map["triggers"], let elements = array(n, "triggers") {
             var triggers: [MonitorRule.Retrain.Trigger] = []

@@ -36,6 +36,12 @@ extension StateStore {
             try db.execute(sql: "UPDATE retrain_trigger SET state = ?, reason = ?, episode_id = ? WHERE id = ?",
                            arguments: [settled.state, settled.reason, settled.episode, settled.id])
         }
+        if step.requestsRebaseline {
+            try db.execute(sql: "INSERT INTO rebaseline_request (monitor, created_at) VALUES (?, ?)", arguments: [step.monitor, now])
+        }
+        for id in step.rebaselinesDone {
+            try db.execute(sql: "DELETE FROM rebaseline_request WHERE id = ?", arguments: [id])
+        }
         if let episode = step.episode {
             try db.execute(sql: """
                 INSERT OR REPLACE INTO retrain_episode (id, monitor, state, started_at, ended_at, data) VALUES (?, ?, ?, ?, ?, ?)
@@ -69,6 +75,19 @@ extension StateStore {
                 return try Data.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).compactMap {
                     try? JSONDecoder().decode(RetrainEpisode.self, from: $0)
                 }
+            }
+        }
+    }
+
+    /// Rebaseline requests not carried out yet, by monitor (ids, oldest first).
+    public func rebaselineRequests() throws(StoreError) -> [String: [Int64]] {
+        try run {
+            try pool.read { db in
+                var requests: [String: [Int64]] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT id, monitor FROM rebaseline_request ORDER BY id") {
+                    requests[row["monitor"] as String, default: []].append(row["id"])
+                }
+                return requests
             }
         }
     }

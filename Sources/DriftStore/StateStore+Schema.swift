@@ -41,6 +41,7 @@ extension StateStore {
                 CREATE TABLE retrain_episode (id INTEGER PRIMARY KEY, monitor TEXT NOT NULL, state TEXT NOT NULL,
                                               started_at REAL NOT NULL, ended_at REAL, data BLOB NOT NULL);
                 CREATE INDEX retrain_episode_by_monitor ON retrain_episode (monitor, id);
+                CREATE TABLE rebaseline_request (id INTEGER PRIMARY KEY AUTOINCREMENT, monitor TEXT NOT NULL, created_at REAL NOT NULL);
                 """)
         }
         return migrator

@@ -20,6 +20,8 @@ public final class StateStore: Sendable {
     /// Which stream a line came from.
     public enum Stream: String, Sendable, Codable {
         case predictions, labels
+        /// Not a line of a file: an instruction to the engine at this point of its input (`rebaseline`).
+        case control
     }
 
     /// One line as the engine was (or will be) fed it.
@@ -76,12 +78,17 @@ public final class StateStore: Sendable {
         public var settledTriggers: [SettledTrigger] = []
         /// A retrain episode, as it now is (inserted or replaced).
         public var episode: RetrainEpisode?
+        /// Asks the ingest loop to re-baseline the monitor's reference (after a promotion).
+        public var requestsRebaseline = false
+        /// Rebaseline requests carried out in this step (their control line is in `fed`).
+        public var rebaselinesDone: [Int64] = []
         public init(monitor: String) { self.monitor = monitor }
 
         /// True when the step changes nothing.
         public var isEmpty: Bool {
             fed.isEmpty && held.isEmpty && releasedHeld == 0 && windows.isEmpty && alerts.isEmpty && checkpoints.isEmpty
                 && deliveries.isEmpty && alertStates.isEmpty && retrainTriggers.isEmpty && settledTriggers.isEmpty && episode == nil
+                && !requestsRebaseline && rebaselinesDone.isEmpty
         }
     }
 

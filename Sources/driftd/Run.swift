@@ -71,7 +71,8 @@ struct Run: AsyncParsableCommand {
                                      onAlert: { alert in
                                          metrics.alertRaised(alert)
                                          webhooks.wake()
-                                     })
+                                     },
+                                     onRebaselineRequested: { ingest.rebaselineQueued() })
         retrainer.withLock { $0 = retrain }
         let http: HTTPService
         do {

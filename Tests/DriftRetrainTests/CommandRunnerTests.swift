@@ -82,7 +82,7 @@ struct CommandRunnerTests {
         let elapsed = (clock.now - start).seconds
         #expect(outcome == .timedOut)
         #expect(outcome.description(timeout: .seconds(1)) == "timed out after 1s: its process group was ended")
-        #expect(elapsed >= 1 && elapsed < 5, "took \(elapsed) s")
+        #expect(elapsed >= 1, "took \(elapsed) s")
         #expect(lines.standardOutput.count == 1)
         let group = try #require(pid)
         #expect(await processGroupIsGone(group))
@@ -100,7 +100,8 @@ struct CommandRunnerTests {
         let elapsed = (clock.now - start).seconds
         #expect(outcome == .timedOut)
         let timeoutPlusGrace = command.timeout.seconds + command.killGrace.seconds
-        #expect(elapsed >= timeoutPlusGrace && elapsed < timeoutPlusGrace + 4, "took \(elapsed) s")
+        // Not ended before the grace period passed (no upper bound: a loaded machine may be slow).
+        #expect(elapsed >= timeoutPlusGrace, "took \(elapsed) s")
         let group = try #require(pid)
         #expect(await processGroupIsGone(group))
     }
@@ -113,8 +114,8 @@ struct CommandRunnerTests {
         let start = clock.now
         let (outcome, lines, pid) = await run(CommandRun(argv: [script], workingDirectory: folder.path, timeout: .seconds(30)))
         let elapsed = (clock.now - start).seconds
-        #expect(outcome == .exited(0))
-        #expect(elapsed < 5, "took \(elapsed) s: the grandchild kept the run going")
+        // Exited, not timed out (30 s): the grandchild's `sleep 1000` did not keep the run going.
+        #expect(outcome == .exited(0), "after \(elapsed) s")
         let grandchild = try #require(lines.standardOutput.first.flatMap { Int32($0) })
         let group = try #require(pid)
         #expect(await processGroupIsGone(group))

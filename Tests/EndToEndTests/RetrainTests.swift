@@ -20,7 +20,8 @@ import Testing
         private(set) var written = 0
 
         /// `outcomes`: what attempts 1, 2, 3 do (win, lose, garbage, crash, hang, escape, none).
-        init(_ name: String, outcomes: [String], timeout: String = "3s", cooldown: String = "1h", maxAttempts: Int = 3) throws {
+        init(_ name: String, outcomes: [String], timeout: String = "3s", cooldown: String = "1h", maxAttempts: Int = 3,
+             afterPromotion: String = "keep") throws {
             root = try DriftdProcess.temporaryDirectory()
             monitor = "\(name)-\(UUID().uuidString.prefix(8).lowercased())"
             try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
@@ -33,7 +34,8 @@ import Testing
              "features": {"x": {"type": "numerical", "drift": [{"method": "psi", "bins": 2}]}},
              "performance": [{"metric": "rmse", "max": 1.0}],
              "retrain": {"command": ["/bin/sh", "\(root.path)/trainer.sh", "\(runs.path)", "\(outcomes.joined(separator: ","))"],
-                         "max_attempts": \(maxAttempts), "timeout": "\(timeout)", "metric": "rmse", "cooldown": "\(cooldown)", "data_records": 60}}
+                         "max_attempts": \(maxAttempts), "timeout": "\(timeout)", "metric": "rmse", "cooldown": "\(cooldown)", "data_records": 60,
+                         "after_promotion": "\(afterPromotion)"}}
             """.write(to: rules.appendingPathComponent("\(monitor).json"), atomically: true, encoding: .utf8)
         }
 
@@ -56,14 +58,15 @@ import Testing
             """
 
         /// Appends `windows` windows (the first call also writes the 50 reference records): labels first,
-        /// so every prediction is joined at once. Reference labels equal the prediction; later ones are off by 3.
+        /// so every prediction is joined at once. Reference labels equal the prediction; later ones are off by 3,
+        /// and `x` moves from 0...4 to 10...14 (data drift in every window against the first reference).
         mutating func write(windows: Int) throws {
             var predictionLines: [String] = []
             var labelLines: [String] = []
             let start = written
             let end = written == 0 ? 50 + windows * 50 : written + windows * 50
             for i in start..<end {
-                predictionLines.append("{\"id\":\"r\(i)\",\"ts\":\(1_700_000_000 + i),\"features\":{\"x\":\(i % 5)},\"prediction\":10}")
+                predictionLines.append("{\"id\":\"r\(i)\",\"ts\":\(1_700_000_000 + i),\"features\":{\"x\":\(i < 50 ? i % 5 : 10 + i % 5)},\"prediction\":10}")
                 labelLines.append("{\"id\":\"r\(i)\",\"label\":\(i < 50 ? 10 : 13)}")
             }
             written = end
@@ -148,7 +151,7 @@ import Testing
         let first = try #require(try JSONSerialization.jsonObject(with: Data(data[0].utf8)) as? [String: Any])
         let last = try #require(try JSONSerialization.jsonObject(with: Data(data[59].utf8)) as? [String: Any])
         #expect(first["id"] as? String == "r90" && last["id"] as? String == "r149", "\(first) \(last)")
-        #expect(last["label"] as? Int == 13 && last["prediction"] as? Int == 10 && (last["features"] as? [String: Any])?["x"] as? Int == 4)
+        #expect(last["label"] as? Int == 13 && last["prediction"] as? Int == 10 && (last["features"] as? [String: Any])?["x"] as? Int == 14)
         #expect(last["ts"] as? Int == 1_700_000_149)
         // More breaching windows during the cooldown: recorded, no new episode.
         try scenario.write(windows: 2)
@@ -238,6 +241,37 @@ import Testing
         #expect((failed.last?["message"] as? String)?.contains("interrupted") == true, "\(failed)")
         #expect(scenario.current == "versions/1")
         #expect(scenario.kinds().filter { $0 == "retrain_started" }.count == 1)
+    }
+
+    @Test func rebaselineAfterPromotionMakesTheNextRecordsTheReference() throws {
+        var scenario = try Scenario("rebaseline", outcomes: ["win"], afterPromotion: "rebaseline")
+        defer { scenario.cleanUp() }
+        try scenario.write(windows: 1)
+        var daemon = try scenario.start()
+        #expect(scenario.waitFor("model_promoted"), "\(scenario.kinds())\n\(daemon.logTail)")
+        // Give the ingest loop its round for the rebaseline request, then three more windows: the
+        // first 50 records after the promotion become the reference, so the last two windows no longer drift.
+        Thread.sleep(forTimeInterval: 1.5)
+        try scenario.write(windows: 3)
+        func drifted() -> [Int] {
+            scenario.alerts().filter { $0["kind"] as? String == "data_drift" }.compactMap { $0["window"] as? Int }
+        }
+        func evaluated() -> Int {
+            let path = scenario.root.appendingPathComponent("stored.json")
+            _ = try? DriftdProcess.run(["report", "--monitor", scenario.monitor, "--state", scenario.state.path, "--json", path.path])
+            let report = (try? JSONSerialization.jsonObject(with: Data(contentsOf: path))) as? [String: Any]
+            return (report?["windows"] as? [Any])?.count ?? 0
+        }
+        #expect(DaemonTests.wait(seconds: 30) { evaluated() == 4 }, "\(daemon.logTail)")
+        #expect(drifted() == [0, 1], "windows 0 and 1 are tested against the first reference only: \(drifted())")
+        // The rebaseline is part of the stored input: a restarted daemon rebuilds the same engine, and
+        // a further window still tests clean against the new reference.
+        daemon.stop()
+        daemon = try scenario.start()
+        defer { daemon.stop() }
+        try scenario.write(windows: 1)
+        #expect(DaemonTests.wait(seconds: 30) { evaluated() == 5 }, "\(daemon.logTail)")
+        #expect(drifted() == [0, 1], "\(drifted())")
     }
 
     @Test func registryCommandListsPromotesAndRollsBack() throws {
