@@ -34,9 +34,9 @@ demo: build
 	@echo; echo "== the retrain-check loop, live: scripts/demo_retrain.py"
 	@python3 scripts/demo_retrain.py $(BIN_DIR)/driftd $(OUT)/demo-retrain
 
-## test: the whole suite (Swift tests against a real journald, the unit file checks, then the
-## rule schema check against the examples). journald is started if none runs, and stopped after
-## the Swift tests whether they pass or not.
+## test: the whole suite (Swift tests against a real journald, the unit file checks, the rule schema
+## check against the examples, the example trainers' tests, and promtool on contrib/). journald is
+## started if none runs, and stopped after the Swift tests whether they pass or not.
 test: venv
 	$(SWIFT) build $(BUILD_ARGS) --build-tests
 	scripts/journald.sh start
@@ -45,6 +45,7 @@ test: venv
 	DRIFTD_BINARY=$(BIN_DIR)/driftd scripts/check_units.sh
 	$(PYTHON) scripts/check_rules_schema.py
 	python3 sample-streams/trainers/test_trainers.py
+	scripts/check_contrib.sh
 
 ## test-systemd: opt-in, not part of `make test`: driftd.service hosted by a real systemd manager,
 ## the host's /usr booted in systemd-nspawn (scripts/systemd_host_test.sh, docs/systemd.md). Needs
