@@ -28,9 +28,10 @@ demo: build
 	@echo "== driftd check rules/*.json"
 	@$(BIN_DIR)/driftd check rules/taxi-duration.json rules/churn.json rules/taxi-hourly.json && echo "all rule files valid"
 	@for rule in taxi-duration churn taxi-hourly; do \
-		echo; echo "== driftd replay rules/$$rule.json --report $(OUT)/$$rule.json"; \
-		$(BIN_DIR)/driftd replay rules/$$rule.json --report $(OUT)/$$rule.json || exit 1; \
+		echo; echo "== driftd replay rules/$$rule.json --report $(OUT)/$$rule.json --html $(OUT)/$$rule.html"; \
+		$(BIN_DIR)/driftd replay rules/$$rule.json --report $(OUT)/$$rule.json --html $(OUT)/$$rule.html || exit 1; \
 	done
+	@echo; echo "HTML reports (self-contained, open them in a browser): $(OUT)/taxi-duration.html $(OUT)/churn.html $(OUT)/taxi-hourly.html"
 	@echo; echo "== the retrain-check loop, live: scripts/demo_retrain.py"
 	@python3 scripts/demo_retrain.py $(BIN_DIR)/driftd $(OUT)/demo-retrain
 

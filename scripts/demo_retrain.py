@@ -112,6 +112,10 @@ try:
         switched = [line.strip() for line in f if "registry version" in line]
     if switched:
         print(f"\n== serve.py: {switched[0]}")
+    page = os.path.join(out, "taxi-live.html")
+    driftd("report", "--monitor", "taxi-live", "--state", state, "--html", page)
+    print(f"\n== the daemon's HTML report, retrain episode on the timelines: {os.path.relpath(page, ROOT)}"
+          f" (driftd report --monitor taxi-live --html ..., or http://127.0.0.1:9464/report/taxi-live from a running daemon)")
     ok = bool(promoted) and "retrain_exhausted" in kinds("taxi-live-hopeless")
     print(f"\n{'ok' if ok else 'FAILED'}: taxi-live retrained and promoted, taxi-live-hopeless exhausted its 3 attempts "
           f"(files in {os.path.relpath(out, ROOT)}/)")

@@ -249,8 +249,23 @@ public final class MonitorEngine: @unchecked Sendable {
         }
     }
 
+    /// The last evaluated window's index and values, per feature (rule order): the HTML report's histograms.
+    private var lastWindow: (index: Int, values: [ColumnValues])?
+
+    /// Each feature's reference and last-window distribution (empty before a window with a reference).
+    public var profiles: [FeatureProfile] {
+        guard let lastWindow, let reference, !reference.isEmpty else { return [] }
+        return rule.features.indices.compactMap { position in
+            var names: [String] = []
+            if case .categorical(let i) = layout.slots[position] { names = categories[i].names }
+            return FeatureProfile.make(name: rule.features[position].name, window: lastWindow.index, reference: reference[position].values,
+                                       current: lastWindow.values[position], categoryNames: names)
+        }
+    }
+
     func evaluate(_ span: WindowPlanner.Span) -> WindowResult {
         let rows = span.rows
+        var windowValues: [ColumnValues] = []
         let reference = self.reference ?? []
         var result = WindowResult(index: span.index, firstRecord: buffer.streamIndexes[rows[0]], count: rows.count,
                                   startTime: nil, endTime: nil, features: [], prediction: [], performance: nil, alerts: [])
@@ -264,6 +279,7 @@ public final class MonitorEngine: @unchecked Sendable {
         }
         for (position, feature) in rule.features.enumerated() {
             let current = values(of: layout.slots[position], in: buffer, rows: rows)
+            windowValues.append(current)
             var featureResult = WindowResult.FeatureResult(name: feature.name, missing: current.missing, outcomes: [])
             if !reference.isEmpty {
                 featureResult.outcomes = feature.drift.enumerated().map { run($1, column: position, index: $0, current: current) }
@@ -274,6 +290,7 @@ public final class MonitorEngine: @unchecked Sendable {
             }
             result.features.append(featureResult)
         }
+        lastWindow = (span.index, windowValues)
         applyCorrection(to: &result)
         if let share = rule.datasetDriftShare {
             let tested = result.features.filter { !$0.outcomes.isEmpty }

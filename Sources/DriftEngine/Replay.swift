@@ -42,7 +42,7 @@ public enum Replay {
             try read(path) { windows += engine.ingestPredictionLine($0, file: path, lineNumber: $1) }
         }
         return Report(rule: rule, referenceCount: engine.counts.referenceRecords, windows: windows,
-                      detections: engine.detections, counts: engine.counts, malformed: engine.malformed)
+                      detections: engine.detections, counts: engine.counts, malformed: engine.malformed, profiles: engine.profiles)
     }
 
     /// Reads the rule's reference file (`reference.path`, or `override`) into `engine` and builds the

@@ -8,9 +8,12 @@ public struct Report: Sendable {
     public var counts: MonitorEngine.Counts
     public var malformed: [MonitorEngine.MalformedLine]
     public var detections: [Detection]
+    /// Each feature's reference and last-window distribution (for the HTML report; not in the JSON).
+    public var profiles: [FeatureProfile]
 
     public init(rule: MonitorRule, referenceCount: Int, windows: [WindowResult], detections: [Detection],
-                counts: MonitorEngine.Counts, malformed: [MonitorEngine.MalformedLine]) {
+                counts: MonitorEngine.Counts, malformed: [MonitorEngine.MalformedLine], profiles: [FeatureProfile] = []) {
+        self.profiles = profiles
         self.rule = rule
         self.referenceCount = referenceCount
         self.windows = windows

@@ -28,6 +28,12 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "Reference file or glob, instead of the rule file's.")
     var reference: String?
 
+    @Option(help: "Also write the report as one self-contained HTML page ('-' for standard output).")
+    var html: String?
+
+    @Option(help: "The HTML page shows this many of the latest windows (default: all).")
+    var htmlWindows: Int?
+
     @Flag(help: "Print no summary.")
     var quiet = false
 
@@ -74,6 +80,11 @@ struct Replay: AsyncParsableCommand {
         }
         let text = result.json.serialized(pretty: true) + "\n"
         try writeReport(text, to: report)
+        if let html {
+            let page = HTMLReport.render(result, windowLimit: htmlWindows, generatedAt: Timestamp.format(Date().timeIntervalSince1970),
+                                         source: "driftd replay \((rules as NSString).lastPathComponent)")
+            try writeReport(page, to: html)
+        }
         if !quiet {
             let summary = ReplaySummary(report: result, reportPath: report).text
             if report == "-" { printError(summary) } else { print(summary) }

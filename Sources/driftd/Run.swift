@@ -79,7 +79,10 @@ struct Run: AsyncParsableCommand {
             http = try HTTPService(configuration: .init(listen: address, allowNonLoopback: allowNonLoopback), metrics: metrics,
                                    status: { ingest.status(version: Driftd.configuration.version, startTime: startTime) },
                                    healthy: { ingest.isHealthy }, logger: logger,
-                                   onListening: { logger.info("serving /metrics, /healthz and /status", metadata: ["address": "\($0)"]) })
+                                   onListening: { logger.info("serving /metrics, /healthz, /status and /report/MONITOR", metadata: ["address": "\($0)"]) },
+                                   report: { [stateFolder = stateFolder(state)] monitor, windows in
+                                       try StoredReport.html(monitor: monitor, stateFolder: stateFolder, windowLimit: windows)
+                                   })
         } catch {
             printError("driftd: error: --listen: \(error)")
             throw ExitCode(1)

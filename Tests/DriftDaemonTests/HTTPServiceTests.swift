@@ -44,6 +44,22 @@ struct HTTPServiceTests {
         }
     }
 
+    @Test func reportRouteServesTheMonitorsPageAndA404ForAnUnknownOne() async throws {
+        struct NoSuchMonitor: Error, CustomStringConvertible { var description: String { "no monitor \"nope\"" } }
+        try await withRunningHTTPService(report: { monitor, windows in
+            guard monitor != "nope" else { throw NoSuchMonitor() }
+            return "<!doctype html><p>\(monitor) \(windows)</p>"
+        }) { address in
+            let page = try await httpGet(address, "/report/taxi?windows=5")
+            #expect(page.status == 200)
+            #expect(page.contentType?.hasPrefix("text/html") == true)
+            #expect(page.text == "<!doctype html><p>taxi 5</p>")
+            #expect(try await httpGet(address, "/report/taxi").text.contains("taxi 20"), "20 windows by default")
+            let missing = try await httpGet(address, "/report/nope")
+            #expect(missing.status == 404 && missing.text.contains("no monitor"))
+        }
+    }
+
     @Test func unknownPathIs404() async throws {
         try await withRunningHTTPService { address in
             let answer = try await httpGet(address, "/report")

@@ -2,10 +2,12 @@ import Foundation
 import Hummingbird
 public import Logging
 import NIOCore
+import NIOPosix
 public import ServiceLifecycle
 
 /// The daemon's loopback HTTP endpoint: `/metrics` (Prometheus text format 0.0.4), `/healthz`
-/// (200 "ok" while healthy, 503 otherwise) and `/status` (`DaemonStatus` as JSON).
+/// (200 "ok" while healthy, 503 otherwise), `/status` (`DaemonStatus` as JSON) and `/report/MONITOR`
+/// (the HTML report of a monitor's stored results; `?windows=N`, default 20).
 ///
 /// A swift-service-lifecycle `Service` running a Hummingbird 2 application; it stops on graceful
 /// shutdown. It binds loopback only unless the configuration allows otherwise, since the status and
@@ -39,6 +41,7 @@ public struct HTTPService: Service {
     private let healthy: @Sendable () -> Bool
     private let logger: Logger
     private let onListening: @Sendable (ListenAddress) async -> Void
+    private let report: (@Sendable (_ monitor: String, _ windows: Int) throws -> String)?
 
     /// Checks the address; refuses a non-loopback host unless `configuration.allowNonLoopback`.
     ///
@@ -47,9 +50,12 @@ public struct HTTPService: Service {
     ///   - healthy: called for each `/healthz` request.
     ///   - onListening: called once the socket is bound, with the bound address (the real port
     ///     when the configuration asks for port 0).
+    ///   - report: the HTML page of a monitor for `/report/MONITOR` (run on a thread pool: it rebuilds
+    ///     the monitor's engine from the state database); nil answers 404.
     public init(configuration: Configuration, metrics: DaemonMetrics, status: @escaping @Sendable () -> DaemonStatus,
                 healthy: @escaping @Sendable () -> Bool, logger: Logger,
-                onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) throws(ListenAddressError) {
+                onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in },
+                report: (@Sendable (_ monitor: String, _ windows: Int) throws -> String)? = nil) throws(ListenAddressError) {
         try configuration.address.validate(allowNonLoopback: configuration.allowNonLoopback)
         self.configuration = configuration
         self.metrics = metrics
@@ -57,6 +63,7 @@ public struct HTTPService: Service {
         self.healthy = healthy
         self.logger = logger
         self.onListening = onListening
+        self.report = report
     }
 
     /// Serves until graceful shutdown (or cancellation).
@@ -100,6 +107,21 @@ public struct HTTPService: Service {
             let body = try DaemonStatus.makeEncoder().encode(status())
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        let report = report
+        router.get("/report/:monitor") { request, context -> Response in
+            let text = ["content-type": "text/plain; charset=utf-8"]
+            guard let report, let monitor = context.parameters.get("monitor") else {
+                return Response(status: .notFound, headers: [.contentType: text["content-type"]!], body: .init(byteBuffer: ByteBuffer(string: "no reports here\n")))
+            }
+            let windows = request.uri.queryParameters.get("windows").flatMap { Int($0) }.map { max(1, $0) } ?? 20
+            do {
+                let page = try await NIOThreadPool.singleton.runIfActive { try report(monitor, windows) }
+                return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+            } catch {
+                return Response(status: .notFound, headers: [.contentType: text["content-type"]!],
+                                body: .init(byteBuffer: ByteBuffer(string: "\(error)\n")))
+            }
         }
         return router
     }

@@ -18,11 +18,12 @@ func withRunningHTTPService<T: Sendable>(
     metrics: DaemonMetrics = DaemonMetrics(version: "test"),
     status: @escaping @Sendable () -> DaemonStatus = { DaemonStatusFixture.status },
     healthy: @escaping @Sendable () -> Bool = { true },
+    report: (@Sendable (String, Int) throws -> String)? = nil,
     _ body: (ListenAddress) async throws -> T
 ) async throws -> T {
     let (addresses, continuation) = AsyncStream.makeStream(of: ListenAddress.self)
     let service = try HTTPService(configuration: configuration, metrics: metrics, status: status, healthy: healthy,
-                                  logger: quietLogger, onListening: { continuation.yield($0) })
+                                  logger: quietLogger, onListening: { continuation.yield($0) }, report: report)
     let group = ServiceGroup(configuration: .init(services: [service], logger: quietLogger))
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask {
