@@ -7,7 +7,7 @@ PYTHON     := $(VENV)/bin/python
 BIN_DIR     = $(shell $(SWIFT) build $(BUILD_ARGS) --show-bin-path)
 OUT        := out
 
-.PHONY: all build demo test test-systemd check-units venv fixtures samples bench check-rules clean
+.PHONY: all build demo test test-systemd check-units venv fixtures samples bench check-rules clean deb test-deb
 
 all: build
 
@@ -57,6 +57,16 @@ test-systemd:
 ## check-units: systemd-analyze verify and security on the units in systemd/.
 check-units:
 	scripts/check_units.sh
+
+## deb: the Debian package, $(OUT)/driftd_<version>_<arch>.deb (scripts/build_deb.sh, docs/packaging.md).
+deb: build
+	rm -f $(OUT)/driftd_*.deb
+	scripts/build_deb.sh $(BIN_DIR)/driftd $(OUT)
+
+## test-deb: as root, installs the package on this machine, checks it, runs lintian, then purges it
+## (scripts/test_deb.sh). Not part of `make test`.
+test-deb: deb
+	scripts/test_deb.sh $(OUT)/driftd_*.deb
 
 ## fixtures: regenerate the reference values from numpy/scipy/scikit-learn (committed).
 fixtures: venv
