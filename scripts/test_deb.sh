@@ -161,6 +161,47 @@ expect "driftd replay of an installed example reads the installed sample streams
              python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r[\"counts\"][\"records\"] == 10000, r[\"counts\"]" "$1/taxi.json"' \
     _ "$work"
 
+echo "== the walkthrough (docs/packaging.md), the daemon started as the unit starts it (systemd is not PID 1 here)"
+logs=$(mktemp -d /var/tmp/driftd-walkthrough.XXXXXX)
+chmod 0755 "$logs"
+cp /usr/share/doc/driftd/examples/sample-streams/taxi/*.jsonl "$logs/"
+cat >/etc/driftd/rules.d/taxi.json <<RULE
+{
+  "monitor": "taxi",
+  "task": "regression",
+  "predictions": {"path": "$logs/predictions*.jsonl"},
+  "labels": {"path": "$logs/labels.jsonl", "max_delay": "10s"},
+  "reference": {"first": 4000},
+  "window": {"size": 1000},
+  "features": {
+    "trip_distance": {"type": "numerical", "drift": [{"method": "psi", "threshold": 0.2}]},
+    "payment_type":  {"type": "categorical", "drift": [{"method": "chi2", "p_value": 0.01}]}
+  },
+  "prediction_drift": [{"method": "psi"}],
+  "performance": [{"metric": "rmse", "max": 6.0}]
+}
+RULE
+expect "driftd check /etc/driftd/rules.d/taxi.json" driftd check /etc/driftd/rules.d/taxi.json
+setpriv --reuid=driftd --regid=driftd --init-groups driftd run --rules /etc/driftd/rules.d --state /var/lib/driftd \
+    --listen 127.0.0.1:9464 2>"$work/daemon.log" &
+daemon=$!
+expect "driftd alerts lists the critical rmse alert within 60 s" \
+    bash -c 'for _ in $(seq 120); do driftd alerts --monitor taxi 2>/dev/null | grep -q "rmse 8.01 > 6 in window 3" && exit 0; sleep 0.5; done
+             cat "$1"; exit 1' _ "$work/daemon.log"
+expect "driftd status names the monitor" bash -c 'driftd status | grep -q taxi'
+expect "driftd report --html writes the page" \
+    bash -c 'driftd report --monitor taxi --html "$1/taxi.html" && grep -q "<svg class=\"timeline drift\"" "$1/taxi.html"' _ "$work"
+expect "GET /report/taxi serves the page" \
+    python3 -c 'import urllib.request; assert b"performance_degraded" in urllib.request.urlopen("http://127.0.0.1:9464/report/taxi").read()'
+if [ -S /run/systemd/journal/socket ]; then
+    expect "journalctl -t driftd has the monitor's alerts" \
+        bash -c 'for _ in $(seq 40); do journalctl -t driftd DRIFTD_MONITOR=taxi --no-pager | grep -q "rmse 8.01" && exit 0; sleep 0.5; done; exit 1'
+fi
+kill -TERM "$daemon"
+wait "$daemon" || true
+rm -f /etc/driftd/rules.d/taxi.json
+rm -rf "$logs"
+
 echo "== dpkg -i again (upgrade path: prerm upgrade, postinst configure with the old version)"
 echo "state" >/var/lib/driftd/test-keep
 expect "reinstall over itself" dpkg -i "$deb"
