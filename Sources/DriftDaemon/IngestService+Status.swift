@@ -1,3 +1,5 @@
+import DriftRetrain
+import DriftStore
 import DriftEngine
 public import Foundation
 
@@ -15,7 +17,7 @@ extension IngestService {
     public func status(version: String, startTime: Date) -> DaemonStatus {
         let snapshot = self.snapshot
         let monitors = snapshot.monitors.map { monitor in
-            DaemonStatus.Monitor(
+            var status = DaemonStatus.Monitor(
                 name: monitor.name, records: monitor.counts.records, labels: monitor.counts.labels,
                 malformedLines: monitor.counts.malformedLines, windowsEvaluated: monitor.windowsEvaluated,
                 lastWindowIndex: monitor.lastWindowIndex,
@@ -26,6 +28,13 @@ extension IngestService {
                                                              offset: Int(monitor.offsets[stream.stream]?[$0.path] ?? 0),
                                                              lagBytes: Int($0.unreadBytes), lagSeconds: $0.seconds) }
                 })
+            if let episode = try? store.episodes(monitor: monitor.name).last {
+                status.retrain = DaemonStatus.Retrain(
+                    episode: episode.id, state: episode.state.rawValue, attempts: episode.attemptsBegun, maxAttempts: episode.maxAttempts,
+                    trigger: episode.trigger.summary, startedAt: Date(timeIntervalSince1970: episode.startedAt),
+                    endedAt: episode.endedAt.map { Date(timeIntervalSince1970: $0) }, promotedVersion: episode.promotedVersion)
+            }
+            return status
         }
         return DaemonStatus(version: version, startTime: startTime, rulesFolder: configuration.rulesFolder,
                             stateFolder: configuration.stateFolder,

@@ -34,6 +34,7 @@ struct DaemonStatusTests {
         #expect(lines[fileHeader + 1].hasSuffix("/var/log/taxi/predictions-1.jsonl"))
         #expect(lines[fileHeader + 2].contains("2.5"))
         #expect(!lines.contains { $0.hasSuffix(" ") })
+        #expect(lines.contains("retrain taxi-duration: episode 3 running, attempt 2 of 3 (performance_degraded), started 2026-11-18T11:08:30Z"))
     }
 
     @Test func summaryOfAnIdleDaemon() {

@@ -143,6 +143,17 @@ import Testing
         let production = try #require(metadata["production_value"] as? Double)
         #expect(abs(production - 3) < 1e-9, "the production rmse of a window whose labels are all off by 3")
         #expect(scenario.current == "versions/1")
+        // /status (and `driftd status`) show the episode.
+        var address = ""
+        #expect(DaemonTests.wait(seconds: 20) {
+            guard let range = daemon.log.range(of: #"address=127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else { return false }
+            address = String(daemon.log[range].dropFirst("address=".count))
+            return true
+        })
+        let status = try DriftdProcess.run(["status", "--listen", address, "--json"])
+        let statusJSON = try JSONSerialization.jsonObject(with: Data(status.standardOutput.utf8)) as? [String: Any]
+        let retrain = ((statusJSON?["monitors"] as? [[String: Any]])?.first)?["retrain"] as? [String: Any]
+        #expect(retrain?["state"] as? String == "promoted" && retrain?["promoted_version"] as? Int == 1, "\(status.standardOutput)")
         let actions = scenario.actions()
         #expect(Array(actions.prefix(4)) == ["episode_started", "attempt_started", "registered", "promoted"], "\(actions)")
         // DRIFTD_DATA: the 60 most recent labeled records, oldest first, with every field.

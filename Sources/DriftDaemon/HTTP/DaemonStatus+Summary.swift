@@ -23,6 +23,11 @@ extension DaemonStatus {
                  String(monitor.windowsEvaluated), monitor.lastWindowIndex.map(String.init) ?? "-",
                  monitor.lastWindowTime.map(Self.format) ?? "-", String(monitor.openAlerts)]
             })
+        let retraining = monitors.compactMap { monitor in monitor.retrain.map { (monitor.name, $0) } }
+        if !retraining.isEmpty {
+            lines.append("")
+            lines += retraining.map { "retrain \($0): \($1.summary), started \(Self.format($1.startedAt))" }
+        }
         let files = monitors.flatMap { monitor in monitor.files.map { (monitor.name, $0) } }
         if !files.isEmpty {
             lines.append("")

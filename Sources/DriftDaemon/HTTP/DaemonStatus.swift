@@ -40,6 +40,43 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     }
 
     /// One monitor (one rule file).
+    /// A monitor's latest retrain episode (docs/retrain.md).
+    public struct Retrain: Codable, Sendable, Equatable {
+        public var episode: Int64
+        /// `running`, `promoted` or `exhausted`.
+        public var state: String
+        /// Attempts begun so far, of `maxAttempts`.
+        public var attempts: Int
+        public var maxAttempts: Int
+        /// The alert kinds that started it.
+        public var trigger: String
+        public var startedAt: Date
+        public var endedAt: Date?
+        public var promotedVersion: Int?
+
+        public init(episode: Int64, state: String, attempts: Int, maxAttempts: Int, trigger: String, startedAt: Date,
+                    endedAt: Date? = nil, promotedVersion: Int? = nil) {
+            self.episode = episode
+            self.state = state
+            self.attempts = attempts
+            self.maxAttempts = maxAttempts
+            self.trigger = trigger
+            self.startedAt = startedAt
+            self.endedAt = endedAt
+            self.promotedVersion = promotedVersion
+        }
+
+        /// "episode 3 running, attempt 2 of 3 (performance_degraded)".
+        public var summary: String {
+            let where_ = switch state {
+            case "running": "running, attempt \(attempts) of \(maxAttempts)"
+            case "promoted": "promoted version \(promotedVersion.map(String.init) ?? "?") at attempt \(attempts)"
+            default: "\(state) after \(attempts) attempts"
+            }
+            return "episode \(episode) \(where_) (\(trigger))"
+        }
+    }
+
     public struct Monitor: Codable, Sendable, Equatable {
         public var name: String
         /// Prediction records read (§4 `counts.records`).
@@ -54,9 +91,12 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         /// Alerts raised and not resolved.
         public var openAlerts: Int
         public var files: [TailedFile]
+        /// The monitor's latest retrain episode, if it ever had one.
+        public var retrain: Retrain?
 
         public init(name: String, records: Int = 0, labels: Int = 0, malformedLines: Int = 0, windowsEvaluated: Int = 0,
-                    lastWindowIndex: Int? = nil, lastWindowTime: Date? = nil, openAlerts: Int = 0, files: [TailedFile] = []) {
+                    lastWindowIndex: Int? = nil, lastWindowTime: Date? = nil, openAlerts: Int = 0, files: [TailedFile] = [],
+                    retrain: Retrain? = nil) {
             self.name = name
             self.records = records
             self.labels = labels
@@ -66,6 +106,7 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
             self.lastWindowTime = lastWindowTime
             self.openAlerts = openAlerts
             self.files = files
+            self.retrain = retrain
         }
     }
 

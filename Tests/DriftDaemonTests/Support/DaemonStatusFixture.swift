@@ -14,7 +14,9 @@ enum DaemonStatusFixture {
                           lagBytes: 0, lagSeconds: 0),
                     .init(stream: "labels", path: "/var/log/taxi/labels-1.jsonl", offset: 45_678, lagBytes: 512,
                           lagSeconds: 2.5),
-                  ]),
+                  ],
+                  retrain: .init(episode: 3, state: "running", attempts: 2, maxAttempts: 3, trigger: "performance_degraded",
+                                 startedAt: Date(timeIntervalSince1970: 1_795_000_110))),
             .init(name: "churn", files: []),
         ])
 }
