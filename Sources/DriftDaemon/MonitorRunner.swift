@@ -110,7 +110,12 @@ final class MonitorRunner {
             case .predictions:
                 return engine.ingestPredictionLine(bytes, file: line.file, lineNumber: line.lineNumber)
             case .control:
-                if line.bytes == Self.rebaselineInstruction { engine.rebaseline() }
+                if line.bytes == Self.rebaselineInstruction {
+                    engine.rebaseline()
+                } else if let text = String(validating: line.bytes, as: UTF8.self), text.hasPrefix(Self.tooLongInstruction),
+                          let length = Int(text.dropFirst(Self.tooLongInstruction.count)) {
+                    engine.recordTooLong(file: line.file, line: line.lineNumber, length: length)
+                }
                 return []
             }
         }
@@ -118,6 +123,8 @@ final class MonitorRunner {
 
     /// The control line that re-baselines the engine's reference where it stands in the input.
     static let rebaselineInstruction = Array("rebaseline".utf8)
+    /// The control line (followed by the length) of a line too long to read: counted as malformed.
+    static let tooLongInstruction = "too-long "
 
     /// Rebaseline requests (store ids) the next step carries out, first thing.
     var pendingRebaselines: [Int64] = []
@@ -157,7 +164,11 @@ final class MonitorRunner {
             case .complete(let bytes, let path, let number):
                 return StateStore.InputLine(stream: stream, file: path, lineNumber: number, bytes: Array(bytes), readAt: now)
             case .tooLong(let length, let path, let number):
-                engine.recordTooLong(file: path, line: number, length: length)
+                // Stored as a control entry, so a rebuilt engine counts it too (as replay does).
+                let control = StateStore.InputLine(stream: .control, file: path, lineNumber: number,
+                                                   bytes: Array((Self.tooLongInstruction + String(length)).utf8), readAt: now)
+                _ = Self.feed(control, to: engine)
+                result.step.fed.append(control)
                 return nil
             }
         }

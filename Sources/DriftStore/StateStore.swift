@@ -20,7 +20,8 @@ public final class StateStore: Sendable {
     /// Which stream a line came from.
     public enum Stream: String, Sendable, Codable {
         case predictions, labels
-        /// Not a line of a file: an instruction to the engine at this point of its input (`rebaseline`).
+        /// Not a line of a file: an instruction to the engine at this point of its input (`rebaseline`,
+        /// or a line too long to read, counted as malformed).
         case control
     }
 

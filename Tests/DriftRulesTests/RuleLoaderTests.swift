@@ -38,6 +38,29 @@ struct RuleLoaderTests {
         #expect(rule.alerts.journald)
     }
 
+    @Test(arguments: [
+        ([0xC0, 0xAF], "0xC0"),              // overlong '/'
+        ([0xED, 0xA0, 0x80], "0xED"),        // a UTF-16 surrogate
+        ([0xF4, 0x90, 0x80, 0x80], "0xF4"),  // above U+10FFFF
+        ([0xE2, 0x82], "0xE2"),              // cut short
+        ([0xFF], "0xFF"),
+    ] as [([UInt8], String)])
+    func invalidUTF8IsAnErrorAtItsByte(bytes: [UInt8], lead: String) {
+        // In the description, after "é" (2 bytes, 1 column) on line 3: column 24 is the bad byte.
+        let text = Array(Self.minimal.utf8.prefix(1)) + Array("\n  \"description\": \"caf\u{e9} ".utf8) + bytes + Array("\",".utf8)
+            + Array(Self.minimal.utf8.dropFirst(1))
+        switch RuleLoader.load(bytes: text, path: "r.json") {
+        case .success: Issue.record("accepted invalid UTF-8")
+        case .failure(let list):
+            #expect(list.diagnostics.map(\.description) == ["r.json:2:24: error: invalid UTF-8 (byte \(lead)): a rule file must be UTF-8 text"])
+        }
+    }
+
+    @Test func validMultiByteUTF8IsAccepted() throws {
+        let text = Self.minimal.replacingOccurrences(of: "\"task\"", with: "\"description\": \"caf\u{e9} \u{20AC} \u{1F600}\",\n  \"task\"")
+        #expect(try load(text).get().description == "caf\u{e9} \u{20AC} \u{1F600}")
+    }
+
     @Test func misspeltKeyPointsAtTheKeyAndSuggests() {
         let text = Self.minimal.replacingOccurrences(of: "{\"method\": \"psi\"}", with: "{\"method\": \"psi\", \"threshhold\": 0.3}")
         #expect(diagnostics(text) == ["r.json:7:71: error: unknown key 'threshhold' in drift method; did you mean 'threshold'?"])
