@@ -7,7 +7,7 @@ PYTHON     := $(VENV)/bin/python
 BIN_DIR     = $(shell $(SWIFT) build $(BUILD_ARGS) --show-bin-path)
 OUT        := out
 
-.PHONY: all build demo test test-systemd check-units venv fixtures samples bench check-rules clean deb test-deb
+.PHONY: fuzz all build demo test test-systemd check-units venv fixtures samples bench check-rules clean deb test-deb
 
 all: build
 
@@ -57,6 +57,12 @@ test-systemd:
 ## check-units: systemd-analyze verify and security on the units in systemd/.
 check-units:
 	scripts/check_units.sh
+
+## fuzz: coverage-guided fuzzing (libFuzzer + AddressSanitizer) of the record, rule and duration/timestamp
+## parsers, FUZZ_SECONDS (default 60) each (scripts/fuzz.sh, RELIABILITY.md). Not part of `make test`.
+FUZZ_SECONDS ?= 60
+fuzz:
+	SWIFT=$(SWIFT) scripts/fuzz.sh $(FUZZ_SECONDS)
 
 ## deb: the Debian package, $(OUT)/driftd_<version>_<arch>.deb (scripts/build_deb.sh, docs/packaging.md).
 deb: build

@@ -88,6 +88,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "driftd-fuzz",
+            dependencies: ["DriftEngine", "DriftRules"],
+            path: "Fuzz/driftd-fuzz",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "driftd-bench",
             dependencies: ["DriftEngine", "DriftStats", "DriftRules"],
             path: "Benchmarks/driftd-bench",
