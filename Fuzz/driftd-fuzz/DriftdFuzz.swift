@@ -56,10 +56,22 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>) {
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    fuzzOne(UnsafeBufferPointer(start: data, count: size))
-    return 0
+/// libFuzzer's driver (in libclang_rt.fuzzer, linked by `-sanitize=fuzzer`).
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// The executable's entry point: SwiftPM links an executable target's `main` to `<target>_main`, so the
+/// fuzzer driver is started from here rather than from libFuzzer's own `main`.
+@_cdecl("driftd_fuzz_main")
+public func driftdFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var count = argc
+    var vector: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return runFuzzerDriver(&count, &vector) { data, size in
+        fuzzOne(UnsafeBufferPointer(start: data, count: size))
+        return 0
+    }
 }
 #else
 @main
