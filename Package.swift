@@ -54,7 +54,7 @@ let package = Package(
         ),
         .target(
             name: "DriftRetrain",
-            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            dependencies: ["DriftRules", .product(name: "Subprocess", package: "swift-subprocess")],
             swiftSettings: swiftSettings
         ),
         .target(
