@@ -104,6 +104,19 @@ import Testing
         // The failures and stalls were retried: more requests than notifications.
         #expect(requests.count >= 6 + 5, "\(requests.count) requests")
         #expect(!daemon.log.contains("hook-secret"), "the secret must never be logged")
+        // Nor stored, listed, or shown by /status.
+        for file in try FileManager.default.contentsOfDirectory(atPath: state.path) {
+            let bytes = try Data(contentsOf: state.appendingPathComponent(file))
+            #expect(bytes.range(of: Data("hook-secret".utf8)) == nil, "the secret is in \(file)")
+        }
+        for arguments in [["alerts", "--state", state.path], ["alerts", "--state", state.path, "--json"]] {
+            let listed = try DriftdProcess.run(arguments)
+            #expect(listed.status == 0 && !listed.standardOutput.isEmpty && !listed.standardOutput.contains("hook-secret"))
+        }
+        // The log holds both runs: the last address is the running daemon's.
+        let address = try #require(daemon.log.matches(of: /address=(127\.0\.0\.1:\d+)/).last?.1)
+        let status = try DriftdProcess.run(["status", "--listen", String(address), "--json"])
+        #expect(status.status == 0 && status.standardOutput.contains("hooked") && !status.standardOutput.contains("hook-secret"))
     }
 
     /// A free TCP port on loopback (bound, read, released).
