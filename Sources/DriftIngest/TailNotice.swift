@@ -18,6 +18,8 @@ public struct TailNotice: Sendable, Equatable, CustomStringConvertible {
         case rewritten
         /// The lines not yet read before a truncation were found in its copy and are read there.
         case resumedFromCopy
+        /// A copy of a truncated file holds only lines already read from the file: not read.
+        case copyAlreadyRead
         /// A file was dropped (deleted, or rotated out of the pattern) with an unterminated last line.
         case droppedUnterminatedLine
     }

@@ -21,7 +21,9 @@ extension Tailer {
             files.append(file)
             found.append((file, checkpoint))
         }
-        for (file, checkpoint) in found where file.role == .reading {
+        // Decided before the loop: a truncated file's copy that holds only lines already read becomes
+        // a file read to its end, not one to resume from its own checkpoint.
+        for (file, checkpoint) in found.filter({ $0.file.role == .reading }) {
             let verdict = try verdict(file, against: checkpoint)
             if verdict == .trusted {
                 try resume(file, offset: checkpoint.offset, lineNumber: checkpoint.lineNumber)

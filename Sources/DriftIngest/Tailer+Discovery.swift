@@ -78,6 +78,11 @@ extension Tailer {
                 file.exhausted = false
             }
         }
+        // Copies a truncation set loose that hold unread lines are decided now, so that their lines
+        // come before those written into the truncated file.
+        for file in files where file.role == .undecided {
+            try classify(file)
+        }
         // Keep the first bytes of every file being read, whether or not its lines were handed out:
         // they identify its copy if it is copytruncated before anything is handed out (a poll
         // whose limit went to other files). Only extended: bytes that no longer begin with what

@@ -53,6 +53,7 @@ extension Tailer {
     func restartTruncated(_ file: TailedFile, before: FileCheckpoint, kind: TailNotice.Kind, now: Duration,
                           _ message: String) throws(IngestError) {
         notice(kind, file, offset: before.offset, message)
+        let seenHead = file.head
         file.restartAtZero()
         file.role = .reading
         file.caughtUpAt = now
@@ -64,8 +65,46 @@ extension Tailer {
                    "copy of \(before.path): reading it from offset \(before.offset) (line \(before.lineNumber + 1))")
         }
         for other in files where other.role == .following(file.identity) {
-            other.role = .undecided
+            if try holdsOnlyLinesRead(other, before: before, seenHead: seenHead) {
+                // Copied before the last lines read (copytruncate while driftd kept up): every line
+                // in it was handed out from the original.
+                try resume(other, offset: other.size, lineNumber: try lineEnds(in: other, upTo: other.size))
+                other.role = .reading
+                other.exhausted = true
+                notice(.copyAlreadyRead, other, offset: other.size,
+                       "copy of \(before.path) holds only lines already read from it (\(other.size) of \(before.offset) bytes): not read again")
+            } else {
+                other.role = .undecided
+            }
         }
+    }
+
+    /// Whether `copy`, which began like the truncated file when it appeared (so it follows it),
+    /// ends before `before`'s offset and agrees with what driftd knows of the file's first bytes:
+    /// the checkpoint's fingerprint when the copy is that long, else the first bytes seen. (After
+    /// a restart those bytes are gone; then following is all there is to go by.)
+    func holdsOnlyLinesRead(_ copy: TailedFile, before: FileCheckpoint, seenHead: [UInt8]) throws(IngestError) -> Bool {
+        guard copy.size > 0, copy.size <= before.offset else { return false }
+        if before.fingerprintLength > 0 && copy.size >= Int64(before.fingerprintLength) {
+            let head = try Posix.bytes(copy.descriptor, at: 0, count: before.fingerprintLength, path: copy.path)
+            return ContentHash.fnv1a(head) == before.fingerprint
+        }
+        guard !seenHead.isEmpty else { return true }
+        let bytes = try Posix.bytes(copy.descriptor, at: 0, count: Int(min(copy.size, Int64(seenHead.count))), path: copy.path)
+        return seenHead.starts(with: bytes)
+    }
+
+    /// The number of line ends in the first `end` bytes of `file`.
+    func lineEnds(in file: TailedFile, upTo end: Int64) throws(IngestError) -> Int {
+        var count = 0
+        var offset: Int64 = 0
+        while offset < end {
+            let chunk = try Posix.bytes(file.descriptor, at: offset, count: Int(min(end - offset, 1 << 20)), path: file.path)
+            guard !chunk.isEmpty else { break }
+            count += chunk.count { $0 == 0x0A }
+            offset += Int64(chunk.count)
+        }
+        return count
     }
 
     /// The copy of a truncated file (copytruncate) with the reader moved to where the original
