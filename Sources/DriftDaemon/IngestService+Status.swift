@@ -38,7 +38,8 @@ extension IngestService {
         }
         return DaemonStatus(version: version, startTime: startTime, rulesFolder: configuration.rulesFolder,
                             stateFolder: configuration.stateFolder,
-                            ingest: .init(healthy: isHealthy, lastLoopTime: Date(timeIntervalSince1970: snapshot.lastRound)),
+                            ingest: .init(healthy: isHealthy, lastLoopTime: Date(timeIntervalSince1970: snapshot.lastRound),
+                                          stateError: snapshot.stateError),
                             monitors: monitors)
     }
 }

@@ -36,6 +36,8 @@ public final class IngestService: Service, @unchecked Sendable {
         public var lastRound = 0.0
         public var reloads = 0
         public var lastReloadError: String?
+        /// Why the last round could not be committed (disk full, I/O error), while it cannot.
+        public var stateError: String?
     }
 
     /// One monitor's figures.
@@ -70,6 +72,11 @@ public final class IngestService: Service, @unchecked Sendable {
     private let journal = JournalSink()
     /// True from a refused journald write until journald takes alerts again (one warning, not one per round).
     private var journalFailing = false
+    /// A round read and evaluated whose commit failed (disk full): committed again, as it is, before
+    /// anything else is read, so that nothing read is lost or read twice.
+    private var uncommitted: Round?
+    /// How long to wait before committing `uncommitted` again.
+    private static let commitRetryInterval: Duration = .seconds(1)
     private let notifier = SystemdNotifier()
     private let reloadRequested = Atomic<Bool>(false)
     /// Set when a promotion asked for a rebaseline (and at start, for requests a crash left).
@@ -191,8 +198,8 @@ public final class IngestService: Service, @unchecked Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 finished.withLock { $0 = continuation }
                 let thread = Thread { [self] in
-                    let outcome: Result<Void, any Error> = Result { try loop() }
-                    finished.withLock { $0?.resume(with: outcome); $0 = nil }
+                    loop()
+                    finished.withLock { $0?.resume(); $0 = nil }
                 }
                 thread.name = "driftd-ingest"
                 thread.start()
@@ -204,28 +211,47 @@ public final class IngestService: Service, @unchecked Sendable {
         _ = notifier.stopping()
     }
 
-    private func loop() throws {
+    private func loop() {
         _ = notifier.ready(status: statusLine)
         logger.info("driftd started", metadata: ["monitors": "\(runners.count)", "state": "\(store.path)"])
         let watchdogEvery = notifier.watchdogPingInterval
         var lastPing = ContinuousClock.now
         while !stopRequested.load(ordering: .relaxed) {
-            if reloadRequested.exchange(false, ordering: .relaxed) { reload() }
-            let busy = try round()
+            if uncommitted == nil, reloadRequested.exchange(false, ordering: .relaxed) { reload() }
+            let busy = round()
             if let every = watchdogEvery, ContinuousClock.now - lastPing >= every {
                 _ = notifier.watchdog()
                 lastPing = .now
             }
-            if !busy { _ = watcher.wait(timeout: min(configuration.idleWait, watchdogEvery ?? configuration.idleWait)) }
+            if uncommitted != nil {
+                // Not woken by file changes: nothing more is read until the round is committed.
+                Thread.sleep(forTimeInterval: Self.commitRetryInterval.seconds)
+            } else if !busy {
+                _ = watcher.wait(timeout: min(configuration.idleWait, watchdogEvery ?? configuration.idleWait))
+            }
         }
-        // Everything read was committed by its round: nothing is left to save.
-        logger.info("driftd stopping: state committed")
+        if uncommitted != nil {
+            logger.warning("driftd stopping with a round not committed: its lines are read again at the next start")
+        } else {
+            // Everything read was committed by its round: nothing is left to save.
+            logger.info("driftd stopping: state committed")
+        }
     }
 
-    /// One round over every monitor; true when some tailer had more lines than a round takes.
-    private func round() throws -> Bool {
+    /// What one round read and evaluated, until it is committed.
+    private struct Round {
+        var now: Double
+        var results: [(runner: MonitorRunner, result: MonitorRunner.StepResult, seconds: Double)]
+    }
+
+    /// One round over every monitor; true when some tailer had more lines than a round takes. A
+    /// round whose commit failed is committed again instead, and nothing new is read meanwhile.
+    private func round() -> Bool {
+        if let pending = uncommitted {
+            return commit(pending)
+        }
         let now = Date().timeIntervalSince1970
-        var results: [(MonitorRunner, MonitorRunner.StepResult, Double)] = []
+        var results: [(runner: MonitorRunner, result: MonitorRunner.StepResult, seconds: Double)] = []
         if rebaselineRequested.exchange(false, ordering: .relaxed) {
             do {
                 let requests = try store.rebaselineRequests()
@@ -244,9 +270,31 @@ public final class IngestService: Service, @unchecked Sendable {
                 logger.error("reading failed", metadata: ["monitor": "\(runner.rule.monitor)", "error": "\(error)"])
             }
         }
-        try store.commit(results.map(\.1.step), now: now)
-        if results.contains(where: { !$0.1.step.deliveries.isEmpty }) { onDeliveriesQueued() }
-        if results.contains(where: { !$0.1.step.retrainTriggers.isEmpty }) { onTriggersQueued() }
+        return commit(Round(now: now, results: results))
+    }
+
+    /// Commits a round, then hands its alerts out; true when some tailer had more lines than a
+    /// round takes. When the commit fails the round is kept for the next try, and the failure is
+    /// logged once (and shown in /status; /healthz fails as no round completes) until a commit works.
+    private func commit(_ round: Round) -> Bool {
+        do {
+            try store.commit(round.results.map(\.result.step), now: round.now)
+        } catch {
+            if uncommitted == nil {
+                logger.error("state database: cannot commit a round (\(error)); reading is paused and the round is committed again every \(Self.commitRetryInterval) until it works (nothing read is lost)")
+            }
+            uncommitted = round
+            state.withLock { $0.stateError = "\(error)" }
+            return false
+        }
+        if uncommitted != nil {
+            uncommitted = nil
+            state.withLock { $0.stateError = nil }
+            logger.info("state database: commits work again; reading resumes")
+        }
+        let (now, results) = (round.now, round.results)
+        if results.contains(where: { !$0.result.step.deliveries.isEmpty }) { onDeliveriesQueued() }
+        if results.contains(where: { !$0.result.step.retrainTriggers.isEmpty }) { onTriggersQueued() }
         deliverToJournal()
         for (runner, result, seconds) in results {
             onRound(RoundReport(monitor: runner.rule.monitor, predictions: result.linesRead.predictions, labels: result.linesRead.labels,
@@ -257,7 +305,7 @@ public final class IngestService: Service, @unchecked Sendable {
             }
         }
         publish(now: now)
-        return results.contains { $0.1.linesRead.predictions >= configuration.linesPerRound || $0.1.linesRead.labels >= configuration.linesPerRound }
+        return results.contains { $0.result.linesRead.predictions >= configuration.linesPerRound || $0.result.linesRead.labels >= configuration.linesPerRound }
     }
 
     /// Writes committed alerts that journald does not have yet (at least once: a crash between the

@@ -66,7 +66,7 @@ public final class RetrainService: Service, Sendable {
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             var lastLook = ContinuousClock.now
-            while !Task.isShuttingDownGracefully {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let woken = workQueued.exchange(false, ordering: .relaxed)
                 // Triggers are always queued with a wake-up; the periodic look is a safety net.
                 guard woken || ContinuousClock.now - lastLook > .seconds(30) else {
@@ -142,7 +142,7 @@ public final class RetrainService: Service, Sendable {
                   AuditEntry(time: RegistryTime.now(), action: "episode_resumed", monitor: episode.monitor, episode: episode.id,
                              attempt: episode.attemptsBegun, reason: "driftd started with the episode running"))
         }
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             guard let rule = rule(episode.monitor), let retrain = rule.retrain else {
                 logger.warning("retrain episode paused: the monitor has no retrain rule now", metadata: ["monitor": "\(episode.monitor)", "episode": "\(episode.id)"])
                 return
@@ -184,9 +184,14 @@ public final class RetrainService: Service, Sendable {
             try await promote(&episode, version: version, rule: rule, retrain: retrain, registry: registry)
             return
         }
-        registry.removeWorkdir(registry.workdirPath(episode: episode.id, attempt: attempt))
+        let workdir = registry.workdirPath(episode: episode.id, attempt: attempt)
+        registry.removeWorkdir(workdir)
+        try? FileManager.default.removeItem(atPath: Self.dataPath(workdir: workdir))
         try fail(&episode, attempt: attempt, reason: "interrupted: driftd stopped during the attempt", value: nil, rule: rule, registry: registry)
     }
+
+    /// The attempt's DRIFTD_DATA file, beside its workdir.
+    static func dataPath(workdir: String) -> String { workdir + ".data.jsonl" }
 
     /// Runs attempt `attempt`: the command in a fresh workdir, then the check.
     private func run(_ episode: inout RetrainEpisode, attempt: Int, rule: MonitorRule, retrain: MonitorRule.Retrain,
@@ -195,7 +200,7 @@ public final class RetrainService: Service, Sendable {
         try commit(episode, alert: nil, key: "", rule: rule, now: Date().timeIntervalSince1970)
         audit(registry, AuditEntry(time: RegistryTime.rfc3339(Date().timeIntervalSince1970), action: "attempt_started", monitor: rule.monitor, episode: episode.id, attempt: attempt, metric: episode.metric, production: episode.trigger.productionValue))
         let workdir: String
-        let dataPath = registry.workdirPath(episode: episode.id, attempt: attempt) + ".data.jsonl"
+        let dataPath = Self.dataPath(workdir: registry.workdirPath(episode: episode.id, attempt: attempt))
         let records: Int
         do {
             workdir = try registry.makeWorkdir(episode: episode.id, attempt: attempt)

@@ -63,7 +63,7 @@ public final class WebhookDispatcher: Service, Sendable {
 
     public func run() async throws {
         var nextDue: Double? = 0
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let now = Date().timeIntervalSince1970
             let woken = workQueued.exchange(false, ordering: .relaxed)
             guard woken || (nextDue.map { $0 <= now } ?? false) else {

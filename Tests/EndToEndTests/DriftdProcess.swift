@@ -34,6 +34,18 @@ struct DriftdProcess {
                       standardError: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs another program to its end (its output discarded) and returns its exit status.
+    static func runTool(_ path: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
     static let repository = fixtures.deletingLastPathComponent().deletingLastPathComponent()

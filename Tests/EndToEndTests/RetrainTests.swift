@@ -252,6 +252,9 @@ import Testing
         #expect((failed.last?["message"] as? String)?.contains("interrupted") == true, "\(failed)")
         #expect(scenario.current == "versions/1")
         #expect(scenario.kinds().filter { $0 == "retrain_started" }.count == 1)
+        // The interrupted attempt's workdir and its DRIFTD_DATA file are removed (found by Reliability/crash.py).
+        let work = scenario.registry.appendingPathComponent("work").path
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: work)) ?? [] == [], "left in \(work)")
     }
 
     @Test func rebaselineAfterPromotionMakesTheNextRecordsTheReference() throws {

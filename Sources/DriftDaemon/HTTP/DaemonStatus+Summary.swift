@@ -9,8 +9,11 @@ extension DaemonStatus {
             "rules   \(rulesFolder)",
             "state   \(stateFolder)",
             "ingest  \(ingest.healthy ? "healthy" : "UNHEALTHY"), last loop \(ingest.lastLoopTime.map(Self.format) ?? "never")",
-            "",
         ]
+        if let error = ingest.stateError {
+            lines.append("        state database refuses commits, reading paused: \(error)")
+        }
+        lines.append("")
         if monitors.isEmpty {
             lines.append("no monitors")
             return lines.joined(separator: "\n") + "\n"

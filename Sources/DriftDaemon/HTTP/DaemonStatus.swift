@@ -11,10 +11,14 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         public var healthy: Bool
         /// When the loop last completed a pass over every monitor's files.
         public var lastLoopTime: Date?
+        /// Why rounds cannot be committed to the state database (disk full...), while they cannot:
+        /// reading is paused, nothing is lost.
+        public var stateError: String?
 
-        public init(healthy: Bool, lastLoopTime: Date? = nil) {
+        public init(healthy: Bool, lastLoopTime: Date? = nil, stateError: String? = nil) {
             self.healthy = healthy
             self.lastLoopTime = lastLoopTime
+            self.stateError = stateError
         }
     }
 
