@@ -16,6 +16,10 @@ public final class WebhookDispatcher: Service, Sendable {
     public struct Configuration: Sendable {
         /// Deliveries posted at once, at most.
         public var concurrency = 16
+        /// Deliveries posted at once to one receiver (scheme, host, port), at most: a receiver that
+        /// hangs holds this many slots, never all of them. 8 is AsyncHTTPClient's connection limit
+        /// per host, so no request waits for a connection inside the client (which its timeout counts).
+        public var perReceiver = 8
         /// How often an idle dispatcher looks for work it was not woken for (a retry coming due).
         public var pollInterval: Duration = .milliseconds(100)
         public var policy = DeliveryPolicy()
@@ -46,6 +50,8 @@ public final class WebhookDispatcher: Service, Sendable {
     private let journal = JournalSink()
     private let onAttempt: @Sendable (Attempt) -> Void
     private let workQueued = Atomic<Bool>(true)
+    /// Deliveries being posted, by id, with their receiver.
+    private let inFlight = Mutex<[Int64: String]>([:])
 
     public init(store: StateStore, configuration: Configuration = .init(), logger: Logger, client: WebhookClient = WebhookClient(),
                 onAttempt: @escaping @Sendable (Attempt) -> Void = { _ in }) {
@@ -61,31 +67,54 @@ public final class WebhookDispatcher: Service, Sendable {
         workQueued.store(true, ordering: .relaxed)
     }
 
+    /// A sliding pool: whenever a slot is free, the next due deliveries are posted (at most
+    /// `concurrency` at once, `perReceiver` per receiver), so a slow receiver delays only its own.
     public func run() async throws {
-        var nextDue: Double? = 0
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let now = Date().timeIntervalSince1970
-            let woken = workQueued.exchange(false, ordering: .relaxed)
-            guard woken || (nextDue.map { $0 <= now } ?? false) else {
-                try? await Task.sleep(for: configuration.pollInterval)
-                continue
-            }
-            do {
-                let due = try store.dueDeliveries(now: now, limit: configuration.concurrency)
-                if !due.isEmpty {
-                    await withTaskGroup(of: Void.self) { group in
-                        for delivery in due { group.addTask { await self.attempt(delivery) } }
+        await withDiscardingTaskGroup { group in
+            var nextDue: Double? = 0
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let now = Date().timeIntervalSince1970
+                let woken = workQueued.exchange(false, ordering: .relaxed)
+                if woken || (nextDue.map { $0 <= now } ?? false) {
+                    do {
+                        let started = try startDue(now: now, in: &group)
+                        if started > 0 {
+                            workQueued.store(true, ordering: .relaxed)  // there may be more due
+                            continue
+                        }
+                        nextDue = try store.nextDeliveryTime()
+                    } catch {
+                        logger.error("webhook outbox: \(error)")
+                        nextDue = now + 1
                     }
-                    workQueued.store(true, ordering: .relaxed)  // there may be more due
-                    continue
                 }
-                nextDue = try store.nextDeliveryTime()
-            } catch {
-                logger.error("webhook outbox: \(error)")
-                nextDue = now + 1
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: configuration.pollInterval)
             }
         }
+    }
+
+    /// Starts the due deliveries that free slots allow; returns how many it started.
+    private func startDue(now: Double, in group: inout DiscardingTaskGroup) throws(StateStore.StoreError) -> Int {
+        var busy = inFlight.withLock { $0 }
+        guard busy.count < configuration.concurrency else { return 0 }
+        let due = try store.dueDeliveries(now: now, limit: 4 * configuration.concurrency, excluding: Set(busy.keys))
+        var perReceiver: [String: Int] = [:]
+        for receiver in busy.values { perReceiver[receiver, default: 0] += 1 }
+        var started = 0
+        for delivery in due where busy.count < configuration.concurrency {
+            let receiver = WebhookClient.origin(of: delivery.url)
+            guard perReceiver[receiver, default: 0] < configuration.perReceiver else { continue }
+            perReceiver[receiver, default: 0] += 1
+            busy[delivery.id] = receiver
+            inFlight.withLock { $0[delivery.id] = receiver }
+            started += 1
+            group.addTask {
+                await self.attempt(delivery)
+                self.inFlight.withLock { _ = $0.removeValue(forKey: delivery.id) }
+                self.wake()
+            }
+        }
+        return started
     }
 
     /// Posts one delivery and stores what came of it.

@@ -84,12 +84,13 @@ extension StateStore {
                              delivery.createdAt, delivery.nextAttemptAt])
     }
 
-    /// Pending deliveries due at `now`, oldest first.
-    public func dueDeliveries(now: Double, limit: Int) throws(StoreError) -> [Delivery] {
-        try run {
+    /// Pending deliveries due at `now`, oldest first, but those in `excluded` (being posted).
+    public func dueDeliveries(now: Double, limit: Int, excluding excluded: Set<Int64> = []) throws(StoreError) -> [Delivery] {
+        let exclusion = excluded.isEmpty ? "" : " AND id NOT IN (\(excluded.map(String.init).joined(separator: ",")))"
+        return try run {
             try pool.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT \(Self.deliveryColumns) FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?
+                    SELECT \(Self.deliveryColumns) FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?\(exclusion) ORDER BY id LIMIT ?
                     """, arguments: [now, limit]).map(Self.delivery)
             }
         }

@@ -119,6 +119,38 @@ import Testing
         #expect(status.status == 0 && status.standardOutput.contains("hooked") && !status.standardOutput.contains("hook-secret"))
     }
 
+    /// Found by Reliability/receivers.py: deliveries were posted in batches of 16 and a batch waited
+    /// for its slowest post, so a receiver that hangs held back every other receiver for its whole
+    /// timeout per batch. Now a hung receiver holds at most 8 slots and the others go on.
+    @Test func aHungReceiverDoesNotHoldBackTheOthers() throws {
+        let root = try DriftdProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (rules, state) = (root.appendingPathComponent("rules"), root.appendingPathComponent("state"))
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        let hung = WebhookReceiver(script: Array(repeating: .stall(seconds: 25), count: 200))
+        let healthy = WebhookReceiver(script: [])
+        try hung.start()
+        try healthy.start()
+        defer { hung.stop(); healthy.stop() }
+        let (hungPort, healthyPort) = (try #require(hung.port), try #require(healthy.port))
+        try Self.rule(monitor: "two-hooks", streams: root, webhook: """
+            {"url": "http://127.0.0.1:\(hungPort)/hook", "timeout": "20s", "send_resolved": true},
+            {"url": "http://127.0.0.1:\(healthyPort)/hook", "timeout": "2s", "send_resolved": true}
+            """).write(to: rules.appendingPathComponent("two-hooks.json"), atomically: true, encoding: .utf8)
+        // 40 windows, drifting every other one: 20 firing and 20 resolved notifications per webhook.
+        try DaemonTests.append(Self.lines(windows: (0..<40).map { $0 % 2 == 0 })[...], to: root.appendingPathComponent("p.jsonl"))
+        let daemon = try DaemonTests.Daemon(rules: rules, state: state, log: root.appendingPathComponent("daemon.log"))
+        defer { daemon.stop() }
+        var hungRequestsThen = -1
+        let allDelivered = DaemonTests.wait(seconds: 60) {
+            hungRequestsThen = hung.requests.count
+            return Set(healthy.requests.filter(\.accepted).compactMap(\.idempotencyKey)).count == 40
+        }
+        #expect(allDelivered, "\(healthy.requests.count) requests to the healthy receiver\n\(daemon.logTail)")
+        // Delivered while the hung receiver's first posts were still waiting for their timeout.
+        #expect(hungRequestsThen <= 8, "\(hungRequestsThen) requests to the hung receiver")
+    }
+
     /// A free TCP port on loopback (bound, read, released).
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
