@@ -7,7 +7,7 @@ PYTHON     := $(VENV)/bin/python
 BIN_DIR     = $(shell $(SWIFT) build $(BUILD_ARGS) --show-bin-path)
 OUT        := out
 
-.PHONY: fuzz all build demo test test-systemd check-units venv fixtures samples bench check-rules clean deb test-deb
+.PHONY: reliability sanitize fuzz all build demo test test-systemd check-units venv fixtures samples bench check-rules clean deb test-deb
 
 all: build
 
@@ -63,6 +63,28 @@ check-units:
 FUZZ_SECONDS ?= 60
 fuzz:
 	SWIFT=$(SWIFT) scripts/fuzz.sh $(FUZZ_SECONDS)
+
+## reliability: the fault-injection runs of RELIABILITY.md against the built daemon, one after the
+## other (about 45 minutes): 200 kill -9 (Reliability/crash.py), a logrotate storm and 10,000
+## rotations (rotation.py), webhook receivers down and misbehaving (receivers.py), a full state disk
+## and memory bounds (resources.py). Needs root (it mounts a tmpfs) and logrotate. Logs and result
+## lines in out/reliability-*.log. RELIABILITY_ARGS=--quick for a run of a few minutes each.
+## Not part of `make test`.
+RELIABILITY_ARGS ?=
+reliability: build
+	@mkdir -p $(OUT)
+	scripts/journald.sh start
+	@trap 'scripts/journald.sh stop' EXIT; status=0; \
+	for run in crash rotation receivers resources; do \
+		echo "== Reliability/$$run.py $(RELIABILITY_ARGS) (log: $(OUT)/reliability-$$run.log)"; \
+		python3 Reliability/$$run.py $(BIN_DIR)/driftd $(RELIABILITY_ARGS) > $(OUT)/reliability-$$run.log 2>&1 || status=1; \
+		tail -n 1 $(OUT)/reliability-$$run.log; \
+	done; exit $$status
+
+## sanitize: the test suite (but the end-to-end tests) under AddressSanitizer and ThreadSanitizer,
+## each in its own build folder (scripts/sanitizers.sh; a first build takes most of an hour).
+sanitize:
+	SWIFT=$(SWIFT) scripts/sanitizers.sh
 
 ## deb: the Debian package, $(OUT)/driftd_<version>_<arch>.deb (scripts/build_deb.sh, docs/packaging.md).
 deb: build
