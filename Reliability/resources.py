@@ -233,7 +233,9 @@ def disk_part(args, folder):
         run.start()
         if not run.daemon.wait_ready(120):
             raise RuntimeError(f"the daemon did not start: {run.daemon.log_text()[-2000:]}")
-        # Fill: the writer grows the stream until the tmpfs is full.
+        # Fill: the writer grows the stream until the tmpfs is full. (What the daemon says is looked
+        # for from here: it may refuse a commit before statvfs shows the disk full.)
+        since_log, since_time = run.log_offset(), time.time() - 60
         fill_started = time.monotonic()
         while free_bytes(run.state) > 0 and run.written < 400_000 and time.monotonic() - fill_started < 300:
             run.append(500)
@@ -243,7 +245,6 @@ def disk_part(args, folder):
         stored_then = harness.query(run.state, "SELECT COUNT(*) FROM engine_input WHERE monitor = ?", run.monitor)[0][0]
         print(f"disk: tmpfs of {args.disk_mib} MiB full after {time.monotonic() - fill_started:.1f} s, "
               f"{run.written} lines written, {stored_then} stored", flush=True)
-        since_log, since_time = run.log_offset(), time.time() - 60
         # SQLite reuses the room its WAL file already has: the writer goes on until the daemon
         # reports a commit refused (/status ingest.state_error), at most 2 minutes.
         refused_by = time.monotonic() + 120
