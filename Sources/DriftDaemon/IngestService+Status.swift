@@ -8,9 +8,10 @@ extension IngestService {
     /// least every `idleWait`, so a longer silence means it is stuck).
     static let healthyWithin = 30.0
 
-    /// True while the ingest loop completes rounds.
+    /// True while the ingest loop completes rounds and the state database takes their commits.
     public var isHealthy: Bool {
-        Date().timeIntervalSince1970 - snapshot.lastRound < Self.healthyWithin
+        let snapshot = self.snapshot
+        return snapshot.stateError == nil && Date().timeIntervalSince1970 - snapshot.lastRound < Self.healthyWithin
     }
 
     /// The daemon's `/status`.

@@ -275,7 +275,7 @@ public final class IngestService: Service, @unchecked Sendable {
 
     /// Commits a round, then hands its alerts out; true when some tailer had more lines than a
     /// round takes. When the commit fails the round is kept for the next try, and the failure is
-    /// logged once (and shown in /status; /healthz fails as no round completes) until a commit works.
+    /// logged once (and shown in /status; /healthz fails) until a commit works.
     private func commit(_ round: Round) -> Bool {
         do {
             try store.commit(round.results.map(\.result.step), now: round.now)

@@ -57,13 +57,17 @@ private let canMountTmpfs: Bool = {
         #expect(daemon.process.isRunning)
         let address = try #require(daemon.log.matches(of: /address=(127\.0\.0\.1:\d+)/).last?.1)
         let status = try DriftdProcess.run(["status", "--listen", String(address), "--json"])
-        #expect(status.standardOutput.contains("\"state_error\""), "\(status.standardOutput)")
+        let ingest = (try? JSONSerialization.jsonObject(with: Data(status.standardOutput.utf8)) as? [String: Any])?["ingest"] as? [String: Any]
+        #expect(ingest?["state_error"] is String, "\(status.standardOutput)")
+        #expect(ingest?["healthy"] as? Bool == false, "\(status.standardOutput)")
         // Said once, not once per retry.
         Thread.sleep(forTimeInterval: 3)
         #expect(daemon.log.components(separatedBy: "cannot commit a round").count == 2, "\(daemon.logTail)")
 
         #expect(Self.mount(state, size: "64m", remount: true))
         #expect(DaemonTests.wait(seconds: 60) { daemon.log.contains("commits work again") }, "\(daemon.logTail)")
+        let recovered = try DriftdProcess.run(["status", "--listen", String(address), "--json"])
+        #expect(!recovered.standardOutput.contains("state_error"), "\(recovered.standardOutput)")
         let scratch = root.appendingPathComponent("scratch")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         var stored: JSONTree?
