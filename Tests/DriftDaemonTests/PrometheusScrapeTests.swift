@@ -78,7 +78,9 @@ struct PrometheusScrapeTests {
                 return last == expected
             }
             #expect(scraped, "Prometheus answered \(String(describing: last)), expected \(expected); log:\n\(prometheus.log)")
-            #expect(await prometheus.query(#"max by (monitor, feature) (driftd_drift_value{method="psi"})"#) != nil)
+            #expect(try await waitUntil(timeout: .seconds(60), every: .milliseconds(250)) {
+                await prometheus.query(#"max by (monitor, feature) (driftd_drift_value{method="psi"})"#) != nil
+            })
             // The latest scrape succeeded (eventually: with a 1 s scrape timeout, a scrape during a
             // loaded test run may time out and set `up` to 0 until the next one).
             #expect(try await waitUntil(timeout: .seconds(60), every: .milliseconds(250)) {

@@ -149,6 +149,10 @@ import Testing
         #expect(allDelivered, "\(healthy.requests.count) requests to the healthy receiver\n\(daemon.logTail)")
         // Delivered while the hung receiver's first posts were still waiting for their timeout.
         #expect(hungRequestsThen <= 8, "\(hungRequestsThen) requests to the hung receiver")
+        // Not SIGTERM: it would wait for the hung posts' timeout (this test blocks a thread the
+        // suite's async tests share).
+        daemon.kill(SIGKILL)
+        daemon.process.waitUntilExit()
     }
 
     /// A free TCP port on loopback (bound, read, released).
