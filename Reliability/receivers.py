@@ -133,13 +133,21 @@ class Receiver:
                 threading.Thread(target=self._serve, args=(connection, number), daemon=True).start()
 
     @staticmethod
-    def _read_request(connection, buffer):
-        """One HTTP request from the connection: (head lines, headers, body, rest of buffer) or None."""
-        while b"\r\n\r\n" not in buffer:
+    def _fill(connection, buffer, enough):
+        """Receives into `buffer` until `enough(buffer)`; None if the peer closes first."""
+        while not enough(buffer):
             chunk = connection.recv(65536)
             if not chunk:
                 return None
             buffer += chunk
+        return buffer
+
+    @staticmethod
+    def _read_request(connection, buffer):
+        """One HTTP request from the connection: (head lines, headers, body, rest of buffer) or None."""
+        buffer = Receiver._fill(connection, buffer, lambda b: b"\r\n\r\n" in b)
+        if buffer is None:
+            return None
         head, buffer = buffer.split(b"\r\n\r\n", 1)
         lines = head.decode("latin-1").split("\r\n")
         headers = {}
@@ -149,28 +157,22 @@ class Receiver:
         if headers.get("transfer-encoding", "").lower() == "chunked":
             body = b""
             while True:
-                while b"\r\n" not in buffer:
-                    chunk = connection.recv(65536)
-                    if not chunk:
-                        return None
-                    buffer += chunk
+                buffer = Receiver._fill(connection, buffer, lambda b: b"\r\n" in b)
+                if buffer is None:
+                    return None
                 size_line, buffer = buffer.split(b"\r\n", 1)
                 size = int(size_line.split(b";")[0], 16)
-                while len(buffer) < size + 2:
-                    chunk = connection.recv(65536)
-                    if not chunk:
-                        return None
-                    buffer += chunk
+                buffer = Receiver._fill(connection, buffer, lambda b: len(b) >= size + 2)
+                if buffer is None:
+                    return None
                 body, buffer = body + buffer[:size], buffer[size + 2:]
                 if size == 0:
                     break
         else:
             length = int(headers.get("content-length", "0"))
-            while len(buffer) < length:
-                chunk = connection.recv(65536)
-                if not chunk:
-                    return None
-                buffer += chunk
+            buffer = Receiver._fill(connection, buffer, lambda b: len(b) >= length)
+            if buffer is None:
+                return None
             body, buffer = buffer[:length], buffer[length:]
         return lines[0], headers, body, buffer
 
